@@ -1,0 +1,621 @@
+//! `/api/v1/agencies`: the government bodies that own innovations.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{AppState, json_with_etag, list_response};
+use crate::domain::agency::{
+    self as rules, AgencyDraft, AgencyKind, validate_agency_code, validate_phone,
+    validate_region_code,
+};
+use crate::domain::nip::{Nip, validate_nip};
+use crate::domain::text::not_blank;
+use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
+use crate::http::caller::RequestActor;
+use crate::http::conditional::IfMatch;
+use crate::http::json_body::{JsonBody, double_option};
+use crate::http::list_query::{Format, QueryPairs};
+use crate::http::pagination::{ListControls, ListParams, Page};
+use crate::policy::{self, Action};
+use crate::store::agencies::{self as store, AgencyFilters, AgencyRow};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(list_agencies)
+        .service(create_agency)
+        .service(get_agency)
+        .service(update_agency)
+        .service(archive_agency);
+}
+
+/// An agency: a dinas or badan (SKPD/OPD), a section of the Regional Secretariat, a
+/// Puskesmas, the RSUD, a BUMD or a sub-district office, with its head.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "code": "BAG-HUKUM", "name": "Bagian Hukum Sekretariat Daerah Kabupaten Kebumen",
+    "short_name": "Bagian Hukum Setda", "kind": "secretariat_section", "parent_id": 1,
+    "region_code": "3305", "head_name": "Rina Wulandari, S.H., M.H.",
+    "head_nip": "197805122005012003", "head_title": "Kepala Bagian Hukum",
+    "address": "Jl. Veteran No. 2, Kebumen", "phone": "(0287) 381234",
+    "email": "hukum@kebumenkab.go.id", "active": true, "version": 1,
+    "created_at": "2016-10-12T03:00:00Z", "updated_at": "2016-10-12T03:00:00Z"}))]
+pub struct Agency {
+    #[schema(read_only)]
+    pub id: i64,
+    /// Unique code: 2-32 characters of A-Z, 0-9 and `-`.
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: AgencyKind,
+    /// The agency this one belongs to (a Setda section's parent is the Setda).
+    pub parent_id: Option<i64>,
+    /// Kemendagri region code (`3305` is Kabupaten Kebumen).
+    pub region_code: String,
+    /// Name of the head of the agency.
+    pub head_name: Option<String>,
+    /// The head's 18-digit NIP (civil-servant number); absent for non-civil-servants.
+    pub head_nip: Option<String>,
+    pub head_title: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    /// False once archived (`DELETE`); archived agencies stay readable.
+    pub active: bool,
+    /// Increases with every change; sent as the `ETag`, checked against `If-Match`.
+    #[schema(read_only, minimum = 1)]
+    pub version: i64,
+    #[schema(read_only)]
+    pub created_at: DateTime<Utc>,
+    #[schema(read_only)]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(row: AgencyRow) -> Self {
+        Self {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            short_name: row.short_name,
+            // The column's CHECK constraint admits only known kinds.
+            kind: AgencyKind::parse(&row.kind).unwrap_or(AgencyKind::Other),
+            parent_id: row.parent_id,
+            region_code: row.region_code,
+            head_name: row.head_name,
+            head_nip: row.head_nip,
+            head_title: row.head_title,
+            address: row.address,
+            phone: row.phone,
+            email: row.email,
+            active: row.active,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// The writable fields of an agency. Server-owned fields (`id`, `version`, `created_at`,
+/// `updated_at`) are rejected with 400 `read_only`, like any unknown field.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "BAG-HUKUM", "name": "Bagian Hukum Sekretariat Daerah Kabupaten Kebumen",
+    "short_name": "Bagian Hukum Setda", "kind": "secretariat_section", "parent_id": 1,
+    "head_name": "Rina Wulandari, S.H., M.H.", "head_nip": "19780512 200501 2 003",
+    "head_title": "Kepala Bagian Hukum", "email": "hukum@kebumenkab.go.id"}))]
+pub struct AgencyInput {
+    /// Unique code: 2-32 characters of A-Z, 0-9 and `-`.
+    #[validate(required, custom(function = "validate_agency_code"))]
+    #[schema(required = true, nullable = false, value_type = String, pattern = "^[A-Z0-9-]{2,32}$", min_length = 2, max_length = 32)]
+    pub code: Option<String>,
+    #[validate(required, length(min = 1, max = rules::NAME_MAX), custom(function = "not_blank"))]
+    #[schema(required = true, nullable = false, value_type = String, min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[validate(length(min = 1, max = rules::SHORT_NAME_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub short_name: Option<String>,
+    #[validate(required, custom(function = "AgencyKind::validate"))]
+    #[schema(required = true, nullable = false, value_type = AgencyKind)]
+    pub kind: Option<String>,
+    /// Must be an existing, active agency, and not one of this agency's descendants.
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub parent_id: Option<i64>,
+    /// Defaults to the deployment's region (`INOVIK_REGION_CODE`, `3305`) on create.
+    #[validate(required, custom(function = "validate_region_code"))]
+    #[schema(required = false, nullable = false, value_type = String, pattern = "^[0-9]{4}$", example = "3305")]
+    pub region_code: Option<String>,
+    #[validate(length(min = 1, max = rules::PERSON_NAME_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub head_name: Option<String>,
+    /// 18 digits (`YYYYMMDD` birth date, `YYYYMM` appointment, gender `1`/`2`, serial);
+    /// spaces between groups are allowed and removed.
+    #[validate(length(max = 24), custom(function = "validate_nip"))]
+    #[schema(
+        max_length = 24,
+        pattern = "^[0-9 ]{18,24}$",
+        example = "19780512 200501 2 003"
+    )]
+    pub head_nip: Option<String>,
+    #[validate(length(min = 1, max = rules::TITLE_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub head_title: Option<String>,
+    #[validate(length(min = 1, max = rules::ADDRESS_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub address: Option<String>,
+    #[validate(custom(function = "validate_phone"))]
+    #[schema(pattern = r"^\+?[0-9 ()\-]{6,32}$", max_length = 32)]
+    pub phone: Option<String>,
+    #[validate(email(code = "email_invalid"), length(max = rules::EMAIL_MAX))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    /// Defaults to true on create.
+    #[schema(required = false, nullable = false, value_type = bool)]
+    pub active: Option<bool>,
+}
+
+impl AgencyInput {
+    fn from_row(row: &AgencyRow) -> Self {
+        Self {
+            code: Some(row.code.clone()),
+            name: Some(row.name.clone()),
+            short_name: row.short_name.clone(),
+            kind: Some(row.kind.clone()),
+            parent_id: row.parent_id,
+            region_code: Some(row.region_code.clone()),
+            head_name: row.head_name.clone(),
+            head_nip: row.head_nip.clone(),
+            head_title: row.head_title.clone(),
+            address: row.address.clone(),
+            phone: row.phone.clone(),
+            email: row.email.clone(),
+            active: Some(row.active),
+        }
+    }
+
+    /// Validates every field at once into a draft, or lists every bad field.
+    fn into_draft(self) -> Result<AgencyDraft, Vec<FieldError>> {
+        let mut errors = match self.validate() {
+            Ok(()) => Vec::new(),
+            Err(e) => field_errors_from_validator(&e),
+        };
+        if self.active.is_none() {
+            errors.push(FieldError::new("active", "required"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let invalid = |field: &str| vec![FieldError::new(field, "required")];
+        Ok(AgencyDraft {
+            code: self.code.ok_or_else(|| invalid("code"))?,
+            name: self.name.ok_or_else(|| invalid("name"))?,
+            short_name: self.short_name,
+            kind: self
+                .kind
+                .as_deref()
+                .and_then(AgencyKind::parse)
+                .ok_or_else(|| invalid("kind"))?,
+            parent_id: self.parent_id,
+            region_code: self.region_code.ok_or_else(|| invalid("region_code"))?,
+            head_name: self.head_name,
+            head_nip: self
+                .head_nip
+                .as_deref()
+                .map(Nip::parse)
+                .transpose()
+                .map_err(|e| vec![FieldError::new("head_nip", e.code())])?,
+            head_title: self.head_title,
+            address: self.address,
+            phone: self.phone,
+            email: self.email,
+            active: self.active.unwrap_or(true),
+        })
+    }
+}
+
+/// A JSON merge patch (RFC 7396) of an agency: absent fields stay as they are, `null`
+/// clears an optional field (and is a 422 `required` for a required one).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"head_name": "Dr. Bambang Sutrisno, M.Si.", "head_nip": null, "phone": "(0287) 385000"}))]
+pub struct AgencyPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, nullable = false, pattern = "^[A-Z0-9-]{2,32}$", min_length = 2, max_length = 32)]
+    pub code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, nullable = false, min_length = 1, max_length = 200)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 50)]
+    pub short_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = AgencyKind, nullable = false)]
+    pub kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<i64>, minimum = 1)]
+    pub parent_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, nullable = false, pattern = "^[0-9]{4}$")]
+    pub region_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub head_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, max_length = 24, pattern = "^[0-9 ]{18,24}$")]
+    pub head_nip: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub head_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 500)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, pattern = r"^\+?[0-9 ()\-]{6,32}$", max_length = 32)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, format = Email, max_length = 254)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = bool, nullable = false)]
+    pub active: Option<Option<bool>>,
+}
+
+impl AgencyPatch {
+    fn apply(&self, mut input: AgencyInput) -> AgencyInput {
+        macro_rules! merge {
+            ($($field:ident),+) => {
+                $(if let Some(value) = &self.$field { input.$field = value.clone(); })+
+            };
+        }
+        merge!(
+            code,
+            name,
+            short_name,
+            kind,
+            parent_id,
+            region_code,
+            head_name,
+            head_nip,
+            head_title,
+            address,
+            phone,
+            email,
+            active
+        );
+        input
+    }
+}
+
+/// Filters of the agency list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AgencyListParams {
+    /// One kind or several, comma-separated (`health_center,hospital`).
+    #[param(inline, value_type = Option<AgencyKind>, explode = false)]
+    kind: Option<String>,
+    #[param(minimum = 1)]
+    parent_id: Option<i64>,
+    active: Option<bool>,
+    #[param(pattern = "^[0-9]{4}$", example = "3305")]
+    region_code: Option<String>,
+    /// `name`, `code` or `created_at`; prefix `-` for descending. Default `name`.
+    #[param(pattern = "^-?(name|code|created_at)$", example = "-created_at")]
+    sort: Option<String>,
+}
+
+fn parse_list(req: &HttpRequest) -> ApiResult<(AgencyFilters, ListControls<store::AgencySort>)> {
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let accepts_csv = super::accepts_csv(req);
+    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, accepts_csv);
+    let filters = AgencyFilters {
+        kind: query.take_list("kind", AgencyKind::parse, AgencyKind::allowed),
+        parent_id: query.take_i64("parent_id", 1, i64::MAX),
+        active: query.take_bool("active"),
+        region_code: query.take("region_code").and_then(|code| {
+            if validate_region_code(&code).is_ok() {
+                Some(code)
+            } else {
+                query.error(FieldError::new("region_code", "region_code_invalid"));
+                None
+            }
+        }),
+    };
+    query.finish()?;
+    Ok((filters, controls))
+}
+
+/// List agencies
+///
+/// Filters combine with AND. `Accept: text/csv` (or `format=csv`) returns every matching
+/// agency as CSV instead of a page.
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "list_agencies",
+    params(ListParams, AgencyListParams),
+    responses(
+        (status = 200, description = "A page of agencies", body = Page<Agency>,
+            headers(("ETag" = String, description = "Weak tag of this page"),
+                    ("Link" = String, description = "RFC 8288 links: first, prev, next, last")),
+            content((Page<Agency> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    )
+)]
+#[get("")]
+pub async fn list_agencies(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgencies)?;
+    let (filters, controls) = parse_list(&req)?;
+    if let Format::Csv { semicolon } = controls.format {
+        return Ok(csv_export(
+            state.get_ref().clone(),
+            filters,
+            controls,
+            semicolon,
+        ));
+    }
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| store::list(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (store::sort_key(row, sort), row.id)
+    })
+    .map(Agency::from);
+    list_response(&req, &state, &page)
+}
+
+fn csv_export(
+    state: AppState,
+    filters: AgencyFilters,
+    controls: ListControls<store::AgencySort>,
+    semicolon: bool,
+) -> HttpResponse {
+    use crate::http::csv;
+    let sort = controls.sort.field;
+    csv::response(
+        "agencies",
+        csv::columns::<Agency>(),
+        semicolon,
+        move |after| {
+            let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
+            let sort_param = controls.sort.to_param();
+            async move {
+                let rows = db
+                    .read(move |conn| {
+                        store::page(
+                            conn,
+                            &filters,
+                            &controls,
+                            after.as_ref(),
+                            csv::BATCH_SIZE,
+                            0,
+                        )
+                    })
+                    .await?;
+                let next = (rows.len() as i64 == csv::BATCH_SIZE)
+                    .then(|| rows.last())
+                    .flatten()
+                    .map(|last| crate::http::pagination::CursorPosition {
+                        sort: sort_param,
+                        key: store::sort_key(last, sort),
+                        id: last.id,
+                    });
+                Ok((rows.into_iter().map(Agency::from).collect::<Vec<_>>(), next))
+            }
+        },
+    )
+}
+
+/// Get an agency
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "get_agency",
+    params(("id" = i64, Path, description = "Agency id", minimum = 1),
+           ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer")),
+    responses(
+        (status = 200, description = "The agency", body = Agency,
+            headers(("ETag" = String, description = "The agency's version, quoted: `\"3\"`"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
+        (status = 404, response = super::problems::NotFound),
+        (status = 503, response = super::problems::Unavailable),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_agency(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgencies)?;
+    let id = id.into_inner();
+    let row = state.db.read(move |conn| store::find(conn, id)).await?;
+    Ok(json_with_etag(
+        &req,
+        HttpResponse::Ok(),
+        row.version,
+        &Agency::from(row),
+    ))
+}
+
+/// Create an agency
+///
+/// Answers 201 with the agency and its `Location`. A duplicate `code` is 409; every rule
+/// the input breaks is listed in one 422.
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "create_agency",
+    request_body(content = AgencyInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Agency,
+            headers(("Location" = String, description = "URL of the new agency"),
+                    ("ETag" = String, description = "The agency's version, quoted"))),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 409, response = super::problems::Conflict),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    )
+)]
+#[post("")]
+pub async fn create_agency(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(mut input): JsonBody<AgencyInput>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::CreateAgency)?;
+    input
+        .region_code
+        .get_or_insert_with(|| state.config.region_code.clone());
+    input.active.get_or_insert(true);
+    let parent_id = input.parent_id;
+    let draft = input.into_draft();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, _context| {
+            let errors = draft.as_ref().err().cloned().unwrap_or_default();
+            let errors = store::check_references(conn, None, parent_id, true, errors)?;
+            match draft {
+                Ok(draft) if errors.is_empty() => store::insert(conn, draft),
+                _ => Err(ApiError::Validation(errors)),
+            }
+        })
+        .await?;
+    let location = format!("{}/api/v1/agencies/{}", state.config.public_url, row.id);
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    Ok(json_with_etag(
+        &req,
+        response,
+        row.version,
+        &Agency::from(row),
+    ))
+}
+
+/// Update an agency
+///
+/// A JSON merge patch (`application/merge-patch+json` or `application/json`). With
+/// `If-Match`, the change applies only to that version (412 otherwise).
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "update_agency",
+    params(("id" = i64, Path, description = "Agency id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    request_body(content = AgencyPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The updated agency", body = Agency,
+            headers(("ETag" = String, description = "The agency's new version, quoted"))),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_agency(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(patch): JsonBody<AgencyPatch>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    policy::authorize(&actor.caller, Action::UpdateAgency { agency_id: id })?;
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, _context| {
+            store::modify(conn, id, if_match, |conn, current| {
+                let before = AgencyInput::from_row(current);
+                let after = patch.apply(before.clone());
+                if after == before {
+                    return Ok(None);
+                }
+                let parent_changed = after.parent_id != current.parent_id;
+                let parent_id = after.parent_id;
+                let draft = after.into_draft();
+                let errors = draft.as_ref().err().cloned().unwrap_or_default();
+                let errors =
+                    store::check_references(conn, Some(id), parent_id, parent_changed, errors)?;
+                match draft {
+                    Ok(draft) if errors.is_empty() => Ok(Some(draft)),
+                    _ => Err(ApiError::Validation(errors)),
+                }
+            })
+        })
+        .await?;
+    Ok(json_with_etag(
+        &req,
+        HttpResponse::Ok(),
+        row.version,
+        &Agency::from(row),
+    ))
+}
+
+/// Archive an agency
+///
+/// Sets `active` to false; the agency stays readable. Archiving an archived agency
+/// changes nothing.
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "archive_agency",
+    params(("id" = i64, Path, description = "Agency id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 404, response = super::problems::NotFound),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 503, response = super::problems::Unavailable),
+    )
+)]
+#[delete("/{id}")]
+pub async fn archive_agency(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    policy::authorize(&actor.caller, Action::ArchiveAgency { agency_id: id })?;
+    state
+        .db
+        .write(actor.write_context(), move |conn, _context| {
+            store::modify(conn, id, if_match, |_, current| {
+                if !current.active {
+                    return Ok(None);
+                }
+                let archived = AgencyInput {
+                    active: Some(false),
+                    ..AgencyInput::from_row(current)
+                };
+                archived
+                    .into_draft()
+                    .map(Some)
+                    .map_err(ApiError::Validation)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,123 @@
+//! The HTTP API: every route, registered through utoipa so the OpenAPI document lists
+//! them all, and the response helpers the handlers share.
+
+pub mod agencies;
+pub mod health;
+pub mod problems;
+
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{App, HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Serialize;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::conditional::{content_etag, none_match, not_modified, version_etag};
+use crate::http::pagination::Page;
+
+/// What every handler may use; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Inovik API",
+        description = "The open registry of the Laboratorium Inovasi Pelayanan Publik of \
+            Kabupaten Kebumen: the agencies that run public-service innovations, the \
+            innovations and their lab stages, and the innovation performance agreements \
+            their heads sign with the Bupati.\n\nErrors are RFC 9457 problem details \
+            (`application/problem+json`) with a stable `code` per bad field. Lists page \
+            with `page`/`per_page` or keyset `cursor`s and export CSV with `Accept: text/csv`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            problems::BadRequest, problems::NotFound, problems::Conflict,
+            problems::PreconditionFailed, problems::PayloadTooLarge,
+            problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
+        )
+    ),
+    tags(
+        (name = "agencies", description = "Government bodies that own innovations: dinas and \
+            badan (SKPD/OPD), Setda sections, Puskesmas, the RSUD, BUMD."),
+        (name = "health", description = "Liveness and readiness probes."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Registers every route; used both to serve and to generate the document.
+pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(scope("/api/v1/agencies").configure(agencies::configure))
+        .service(scope("/health").configure(health::configure));
+}
+
+/// The OpenAPI document, generated from the code (`inovik openapi` prints it).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    doc
+}
+
+/// Whether the client asked for CSV with `Accept: text/csv`.
+pub fn accepts_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("text/csv")
+        })
+}
+
+/// A JSON answer for one record: `ETag` from its version, and 304 for a `GET` whose
+/// `If-None-Match` already has it.
+pub fn json_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    mut response: HttpResponseBuilder,
+    version: i64,
+    body: &T,
+) -> HttpResponse {
+    let etag = version_etag(version);
+    if req.method() == actix_web::http::Method::GET && none_match(req.headers(), &etag) {
+        return not_modified(&etag);
+    }
+    response.insert_header((header::ETAG, etag)).json(body)
+}
+
+/// A JSON answer for a list page, with `Link`, a weak `ETag` and 304 support.
+pub fn list_response<T: Serialize + utoipa::ToSchema>(
+    req: &HttpRequest,
+    state: &AppState,
+    page: &Page<T>,
+) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_vec(page).map_err(ApiError::internal)?;
+    let etag = content_etag(&body);
+    if none_match(req.headers(), &etag) {
+        return Ok(not_modified(&etag));
+    }
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::ETAG, etag));
+    let base = format!("{}{}", state.config.public_url, req.path());
+    if let Some(links) = page.link_header(&base, req.query_string()) {
+        response.insert_header((header::LINK, links));
+    }
+    Ok(response.content_type("application/json").body(body))
+}

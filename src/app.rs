@@ -1,0 +1,83 @@
+//! Builds the actix application and server around an [`AppState`].
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, Logger, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, ApiDoc, AppState};
+use crate::config::Config;
+use crate::db::{Db, Manager, run_migrations};
+use crate::error::ApiError;
+use crate::http::fallback::{RouteTable, not_routed};
+use crate::http::json_body::JsonLimit;
+use crate::http::request_context;
+
+/// Access-log line: request id first, so a problem body's `request_id` finds its line.
+const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
+
+/// Connects to the database (one clear error line if it cannot), applies pending
+/// migrations and returns the state every request shares.
+pub fn prepare(config: Config) -> Result<AppState, String> {
+    let mut conn = Manager::establish(&config.database_url)
+        .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
+    let applied = run_migrations(&mut conn)?;
+    for version in applied {
+        log::info!("applied migration {version}");
+    }
+    drop(conn);
+    let db = Db::new(&config.database_url, &config.pool);
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+    })
+}
+
+/// The HTTP server on `listener`, ready to be awaited (or spawned, in tests).
+pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let workers = state.config.workers;
+    let json_limit = state.config.json_limit;
+    let mut server = HttpServer::new(move || {
+        let (app, doc) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .configure(api::routes)
+            .split_for_parts();
+        app.app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::new(JsonLimit(json_limit)))
+            .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
+            // An id that is not a number cannot name a record.
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
+            .route(
+                "/swagger-ui",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("Location", "/swagger-ui/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(not_routed))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "no-referrer")),
+            )
+            .wrap(from_fn(request_context::middleware))
+            .wrap(Logger::new(ACCESS_LOG_FORMAT))
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .client_request_timeout(Duration::from_secs(10))
+    .keep_alive(Duration::from_secs(75));
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,79 @@
+//! One connection type over both backends, and the pool manager that opens it.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, R2D2Connection};
+
+use super::url::{Backend, DatabaseUrl};
+
+/// A connection to either backend; queries written once against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Set on every new PostgreSQL connection: timestamps are written and compared in UTC
+/// (the schema maps `timestamptz` columns to diesel's shared `Timestamp` type).
+const POSTGRES_SESSION: &str = "SET TIME ZONE 'UTC'";
+
+/// Set on every new SQLite connection: WAL so readers never block the writer, foreign
+/// keys enforced, and a busy timeout so a waiting writer retries instead of failing.
+/// The busy timeout comes first: switching to WAL itself needs a lock another connection
+/// may hold for a moment.
+const SQLITE_SESSION: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// Opens connections for the r2d2 pool, choosing the backend from the parsed URL rather
+/// than letting diesel guess from the string.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
+        use diesel::r2d2::Error;
+        match url.backend() {
+            Backend::Postgres => {
+                let mut conn =
+                    PgConnection::establish(url.target()).map_err(Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_SESSION)
+                    .map_err(Error::QueryError)?;
+                Ok(DbConnection::Postgres(conn))
+            }
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(url.target()).map_err(Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_SESSION)
+                    .map_err(Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        Self::establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Postgres(c) => c.is_broken(),
+            DbConnection::Sqlite(c) => c.is_broken(),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! English texts for every error `code`. Codes are the contract; texts may change and a
+//! second language can be added here without touching the code that raises the errors.
+
+/// The message for `code`, filled with `params` (e.g. `("max", "200")`).
+pub fn message(code: &str, params: &[(&str, String)]) -> String {
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.trim_matches('"').to_owned())
+    };
+    match code {
+        "required" => "is required".into(),
+        "blank" => "must not be blank".into(),
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
+            (None, Some(max)) => format!("must be at most {max} characters long"),
+            (Some(min), None) => format!("must be at least {min} characters long"),
+            (None, None) => "has an invalid length".into(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            (None, None) => "is out of range".into(),
+        },
+        "invalid_choice" => match param("allowed") {
+            Some(allowed) => format!("must be one of: {allowed}"),
+            None => "is not one of the allowed values".into(),
+        },
+        "agency_code_invalid" => "must be 2-32 characters of A-Z, 0-9 and -".into(),
+        "region_code_invalid" => {
+            "must be a 4-digit Kemendagri region code, e.g. 3305 for Kebumen".into()
+        }
+        "email_invalid" => "must be a valid e-mail address".into(),
+        "phone_invalid" => {
+            "must be 6-32 characters of digits, spaces, +, -, ( and ), e.g. (0287) 381234".into()
+        }
+        "nip_invalid_length" => "a NIP has 18 digits (spaces are allowed between groups)".into(),
+        "nip_not_digits" => "a NIP may contain only digits and spaces".into(),
+        "nip_invalid_birth_date" => {
+            "the birth date (digits 1-8, YYYYMMDD) is not a real date".into()
+        }
+        "nip_invalid_month" => "the appointment month (digits 13-14) must be 01-12".into(),
+        "nip_appointment_before_birth" => {
+            "the first appointment (digits 9-14, YYYYMM) must come after the birth date".into()
+        }
+        "nip_invalid_gender" => "the gender digit (digit 15) must be 1 or 2".into(),
+        "nip_invalid_serial" => "the serial number (digits 16-18) must not be 000".into(),
+        "parent_not_found" => "no agency with this id exists".into(),
+        "parent_inactive" => "the parent agency is archived".into(),
+        "parent_cycle" => "an agency cannot be its own ancestor".into(),
+        "duplicate" => "is already taken".into(),
+        "unknown_field" => "is not a field of this resource".into(),
+        "read_only" => "is set by the server and cannot be written".into(),
+        "invalid_characters" => "must not contain NUL (U+0000) characters".into(),
+        "invalid_type" => "has the wrong JSON type".into(),
+        "unknown_parameter" => "is not a parameter of this endpoint".into(),
+        "duplicate_parameter" => "is given more than once".into(),
+        "invalid_integer" => "must be an integer".into(),
+        "invalid_boolean" => "must be true or false".into(),
+        "invalid_datetime" => "must be an RFC 3339 date-time, e.g. 2017-10-12T03:00:00Z".into(),
+        "invalid_cursor" => "is not a cursor this endpoint issued".into(),
+        "cursor_sort_mismatch" => "was issued for another sort order".into(),
+        "page_and_cursor" => "page and cursor cannot be combined".into(),
+        "too_long" => match param("max") {
+            Some(max) => format!("must be at most {max} characters long"),
+            None => "is too long".into(),
+        },
+        _ => "is invalid".into(),
+    }
+}

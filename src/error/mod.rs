@@ -1,0 +1,347 @@
+//! The one error type of the service and its RFC 9457 `application/problem+json` form.
+//!
+//! Store and domain code return [`ApiError`] by meaning (not found, conflict, invalid
+//! fields, ...); the mapping to an HTTP status and a problem body happens here, once.
+
+mod messages;
+
+use std::fmt;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use messages::message;
+
+use crate::http::request_context;
+
+/// Base of every problem `type` URI. The URIs are stable identifiers; clients match on them.
+pub const PROBLEM_BASE: &str = "https://inovik.example/problems/";
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// One bad field (or query parameter) in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "head_nip", "code": "nip_invalid_month",
+    "message": "the appointment month (digits 13-14) must be 01-12"}))]
+pub struct FieldError {
+    /// Dotted path of the field in the request body (`second_party.nip`,
+    /// `commitments.2.unit`) or the name of the query parameter.
+    pub field: String,
+    /// Stable machine-readable code; frontends may show their own text for it.
+    pub code: String,
+    /// Human-readable English explanation.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error whose message comes from the message catalog for `code`.
+    pub fn new(field: impl Into<String>, code: &str) -> Self {
+        Self {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message(code, &[]),
+        }
+    }
+
+    /// An error with its own message (for details the catalog cannot know, e.g. a limit).
+    pub fn with_message(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem details body, as every error of the API is answered.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://inovik.example/problems/validation", "title": "Validation failed",
+    "status": 422, "detail": "1 field is invalid", "instance": "/api/v1/agencies",
+    "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11",
+    "errors": [{"field": "head_nip", "code": "nip_invalid_month",
+                "message": "the appointment month (digits 13-14) must be 01-12"}]}))]
+pub struct Problem {
+    /// URI identifying the kind of problem.
+    #[serde(rename = "type")]
+    #[schema(format = Uri)]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// Explanation of this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request path this problem occurred on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The request id (also in the `X-Request-Id` header and the server's logs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every bad field, for 400 and 422 (and the field at fault for some 409s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub errors: Vec<FieldError>,
+}
+
+/// Everything that can go wrong while serving a request.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The body is not JSON we accept (syntax, unknown field, wrong JSON type).
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    NotFound,
+    MethodNotAllowed {
+        allow: Vec<String>,
+    },
+    /// The request conflicts with the current state (duplicate, illegal transition, ...).
+    Conflict {
+        slug: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// `If-Match` names a version that is no longer current.
+    PreconditionFailed {
+        current_version: i64,
+    },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    UnsupportedMediaType {
+        expected: &'static str,
+    },
+    NotAcceptable {
+        available: &'static str,
+    },
+    /// Well-formed input that breaks rules; every bad field is listed.
+    Validation(Vec<FieldError>),
+    /// The database cannot be reached or is overloaded.
+    Unavailable,
+    /// A bug or an unexpected fault; the detail is logged, never sent.
+    Internal(String),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::Validation(errors)
+    }
+
+    pub fn invalid_field(field: &str, code: &str) -> Self {
+        Self::Validation(vec![FieldError::new(field, code)])
+    }
+
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        Self::Internal(detail.to_string())
+    }
+
+    fn slug_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest { .. } => ("bad-request", "Malformed request"),
+            Self::NotFound => ("not-found", "Not found"),
+            Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            Self::Conflict { slug, .. } => (slug, "Conflict with the current state"),
+            Self::PreconditionFailed { .. } => ("precondition-failed", "Version mismatch"),
+            Self::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
+            Self::UnsupportedMediaType { .. } => {
+                ("unsupported-media-type", "Unsupported content type")
+            }
+            Self::NotAcceptable { .. } => ("not-acceptable", "No acceptable representation"),
+            Self::Validation(_) => ("validation", "Validation failed"),
+            Self::Unavailable => ("service-unavailable", "Database unavailable"),
+            Self::Internal(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        Some(match self {
+            Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => detail.clone(),
+            Self::NotFound => "no resource at this address".into(),
+            Self::MethodNotAllowed { allow } => {
+                format!("allowed methods: {}", allow.join(", "))
+            }
+            Self::PreconditionFailed { current_version } => format!(
+                "If-Match does not match the current version {current_version}; nothing was changed"
+            ),
+            Self::PayloadTooLarge { limit } => {
+                format!("the body is larger than the limit of {limit} bytes")
+            }
+            Self::UnsupportedMediaType { expected } => format!("send the body as {expected}"),
+            Self::NotAcceptable { available } => format!("available: {available}"),
+            Self::Validation(errors) => match errors.len() {
+                1 => "1 field is invalid".into(),
+                n => format!("{n} fields are invalid"),
+            },
+            Self::Unavailable => "the database cannot be reached; retry in a few seconds".into(),
+            Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
+        })
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::BadRequest { errors, .. }
+            | Self::Conflict { errors, .. }
+            | Self::Validation(errors) => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The problem body for this error, with the current request's id and path.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.slug_and_title();
+        let context = request_context::current();
+        Problem {
+            problem_type: format!("{PROBLEM_BASE}{slug}"),
+            title: title.to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            instance: context.as_ref().map(|c| c.path.clone()),
+            request_id: context.map(|c| c.request_id),
+            errors: self.field_errors(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (_, title) = self.slug_and_title();
+        match self {
+            Self::Internal(detail) => write!(f, "{title}: {detail}"),
+            _ => write!(f, "{title}: {}", self.detail().unwrap_or_default()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let problem = self.problem();
+        match self {
+            Self::Internal(detail) => log::error!(
+                "request {} failed: {detail}",
+                problem.request_id.as_deref().unwrap_or("-")
+            ),
+            Self::Unavailable => log::warn!(
+                "request {}: database unavailable",
+                problem.request_id.as_deref().unwrap_or("-")
+            ),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(PROBLEM_CONTENT_TYPE);
+        match self {
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        match serde_json::to_vec(&problem) {
+            Ok(body) => response.body(body),
+            Err(_) => response.finish(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
+            | Error::BrokenTransactionManager => Self::Unavailable,
+            // SQLite answers "database is locked" once its busy timeout is spent.
+            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+                Self::Unavailable
+            }
+            other => Self::Internal(format!("database error: {other}")),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(_: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        Self::Validation(field_errors_from_validator(&errors))
+    }
+}
+
+/// Flattens validator's nested errors into dotted field paths, with catalog messages.
+pub fn field_errors_from_validator(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect_validator_errors("", errors, &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect_validator_errors(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for error in list {
+                    let params: Vec<(&str, String)> = error
+                        .params
+                        .iter()
+                        .filter(|(name, _)| *name != "value")
+                        .map(|(name, value)| (name.as_ref(), value.to_string()))
+                        .collect();
+                    out.push(FieldError {
+                        field: path.clone(),
+                        code: error.code.to_string(),
+                        message: error
+                            .message
+                            .as_ref()
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| message(&error.code, &params)),
+                    });
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validator_errors(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_validator_errors(&format!("{path}.{index}"), inner, out);
+                }
+            }
+        }
+    }
+}

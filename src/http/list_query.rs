@@ -1,0 +1,157 @@
+//! Query-string parsing for list endpoints: every problem is collected and answered as one
+//! 422, and any parameter the endpoint does not know is refused rather than ignored.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::error::{ApiError, FieldError};
+
+pub const DEFAULT_PER_PAGE: i64 = 20;
+pub const MAX_PER_PAGE: i64 = 100;
+/// Longest `q` accepted.
+pub const MAX_Q_LEN: usize = 100;
+
+/// The query string as name/value pairs, consumed by typed getters.
+pub struct QueryPairs {
+    pairs: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+}
+
+impl QueryPairs {
+    pub fn parse(query: &str) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|e| ApiError::BadRequest {
+                detail: format!("the query string cannot be decoded: {e}"),
+                errors: Vec::new(),
+            })?;
+        let mut errors = Vec::new();
+        for (name, value) in &pairs {
+            if value.contains('\0') || name.contains('\0') {
+                errors.push(FieldError::new(
+                    name.replace('\0', ""),
+                    "invalid_characters",
+                ));
+            }
+        }
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if pairs[..i].iter().any(|(earlier, _)| earlier == name)
+                && !errors.iter().any(|e: &FieldError| &e.field == name)
+            {
+                errors.push(FieldError::new(name.clone(), "duplicate_parameter"));
+            }
+        }
+        Ok(Self { pairs, errors })
+    }
+
+    /// Removes and returns the raw value of `name`.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        let index = self.pairs.iter().position(|(n, _)| n == name)?;
+        let (_, value) = self.pairs.remove(index);
+        self.pairs.retain(|(n, _)| n != name);
+        Some(value)
+    }
+
+    pub fn error(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    pub fn take_string(&mut self, name: &str, max_len: usize) -> Option<String> {
+        let value = self.take(name)?;
+        if value.chars().count() > max_len {
+            self.error(FieldError::with_message(
+                name,
+                "too_long",
+                format!("must be at most {max_len} characters long"),
+            ));
+            return None;
+        }
+        Some(value)
+    }
+
+    pub fn take_i64(&mut self, name: &str, min: i64, max: i64) -> Option<i64> {
+        let value = self.take(name)?;
+        match value.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            Ok(_) => {
+                self.error(FieldError::with_message(
+                    name,
+                    "range",
+                    format!("must be between {min} and {max}"),
+                ));
+                None
+            }
+            Err(_) => {
+                self.error(FieldError::new(name, "invalid_integer"));
+                None
+            }
+        }
+    }
+
+    pub fn take_bool(&mut self, name: &str) -> Option<bool> {
+        match self.take(name)?.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                self.error(FieldError::new(name, "invalid_boolean"));
+                None
+            }
+        }
+    }
+
+    pub fn take_datetime(&mut self, name: &str) -> Option<NaiveDateTime> {
+        let value = self.take(name)?;
+        match DateTime::parse_from_rfc3339(&value) {
+            Ok(at) => Some(at.with_timezone(&Utc).naive_utc()),
+            Err(_) => {
+                self.error(FieldError::new(name, "invalid_datetime"));
+                None
+            }
+        }
+    }
+
+    /// A comma-separated list of values, each checked by `parse`.
+    pub fn take_list<T>(
+        &mut self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: impl Fn() -> String,
+    ) -> Option<Vec<T>> {
+        let value = self.take(name)?;
+        let mut items = Vec::new();
+        for part in value.split(',') {
+            match parse(part.trim()) {
+                Some(item) => items.push(item),
+                None => {
+                    self.error(FieldError::with_message(
+                        name,
+                        "invalid_choice",
+                        format!("`{part}` is not one of: {}", allowed()),
+                    ));
+                    return None;
+                }
+            }
+        }
+        Some(items)
+    }
+
+    /// Ends parsing: any parameter nobody took is unknown; every collected error is
+    /// reported at once.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        let mut unknown: Vec<String> = self.pairs.drain(..).map(|(name, _)| name).collect();
+        unknown.dedup();
+        for name in unknown {
+            self.errors.push(FieldError::new(name, "unknown_parameter"));
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
+    }
+}
+
+/// The representation a list is asked for (`Accept: text/csv` or `?format=csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv { semicolon: bool },
+}

@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every resource: request ids, the caller, JSON bodies, list
+//! queries, pagination, conditional requests, CSV, and the answers for unknown routes.
+
+pub mod caller;
+pub mod conditional;
+pub mod csv;
+pub mod fallback;
+pub mod json_body;
+pub mod list_query;
+pub mod pagination;
+pub mod request_context;

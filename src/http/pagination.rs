@@ -1,0 +1,339 @@
+//! Paging for every list: page numbers with a `total`, or opaque keyset cursors, both in
+//! the same envelope and with an RFC 8288 `Link` header.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::list_query::{DEFAULT_PER_PAGE, Format, MAX_PER_PAGE, MAX_Q_LEN, QueryPairs};
+use crate::error::FieldError;
+
+/// A sort order a list offers: `field` ascending or `-field` descending, `id` breaking ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<F> {
+    pub field: F,
+    pub descending: bool,
+}
+
+/// A resource's sortable fields.
+pub trait SortField: Copy + PartialEq + Sized + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+
+    fn parse(text: &str) -> Option<Sort<Self>> {
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, text),
+        };
+        Self::ALL
+            .iter()
+            .find(|f| f.name() == name)
+            .map(|&field| Sort { field, descending })
+    }
+}
+
+impl<F: SortField> Sort<F> {
+    pub fn to_param(self) -> String {
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.name()
+        )
+    }
+}
+
+/// Where a keyset page starts: just after the row with this sort key and id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CursorPosition {
+    /// The sort this cursor was issued for (`-name`).
+    #[serde(rename = "s")]
+    pub sort: String,
+    /// The sort key of the last row served.
+    #[serde(rename = "k")]
+    pub key: serde_json::Value,
+    #[serde(rename = "i")]
+    pub id: i64,
+}
+
+impl CursorPosition {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(cursor: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageRequest {
+    /// `?page=N`: offset paging with a `total`.
+    Number { page: i64 },
+    /// `?cursor=...`: keyset paging; `None` starts from the beginning (`?cursor=`).
+    Cursor { after: Option<CursorPosition> },
+}
+
+/// The parameters every list takes, besides its own filters.
+#[derive(Debug, Clone)]
+pub struct ListControls<F> {
+    pub page: PageRequest,
+    pub per_page: i64,
+    pub sort: Sort<F>,
+    pub q: Option<String>,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+    pub format: Format,
+}
+
+impl<F: SortField> ListControls<F> {
+    /// Takes the common parameters out of `query`; `accepts_csv` comes from `Accept`.
+    pub fn take(query: &mut QueryPairs, default_sort: Sort<F>, accepts_csv: bool) -> Self {
+        let page = query.take_i64("page", 1, i64::from(i32::MAX));
+        let cursor = query.take("cursor");
+        let per_page = query
+            .take_i64("per_page", 1, MAX_PER_PAGE)
+            .unwrap_or(DEFAULT_PER_PAGE);
+        let sort = match query.take("sort") {
+            None => default_sort,
+            Some(text) => F::parse(&text).unwrap_or_else(|| {
+                let allowed: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
+                query.error(FieldError::with_message(
+                    "sort",
+                    "invalid_choice",
+                    format!(
+                        "must be one of {} (prefix - for descending)",
+                        allowed.join(", ")
+                    ),
+                ));
+                default_sort
+            }),
+        };
+        let q = query
+            .take_string("q", MAX_Q_LEN)
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty());
+        let updated_since = query.take_datetime("updated_since");
+        let csv = match query.take("format").as_deref() {
+            None => accepts_csv,
+            Some("json") => false,
+            Some("csv") => true,
+            Some(_) => {
+                query.error(FieldError::with_message(
+                    "format",
+                    "invalid_choice",
+                    "must be one of: json, csv",
+                ));
+                false
+            }
+        };
+        let semicolon = match query.take("delimiter").as_deref() {
+            None | Some("comma") => false,
+            Some("semicolon") => true,
+            Some(_) => {
+                query.error(FieldError::with_message(
+                    "delimiter",
+                    "invalid_choice",
+                    "must be one of: comma, semicolon",
+                ));
+                false
+            }
+        };
+        let page = match (page, cursor) {
+            (Some(_), Some(_)) => {
+                query.error(FieldError::new("cursor", "page_and_cursor"));
+                PageRequest::Number { page: 1 }
+            }
+            (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
+            (_, Some(cursor)) => match CursorPosition::decode(&cursor) {
+                Some(position) if position.sort == sort.to_param() => PageRequest::Cursor {
+                    after: Some(position),
+                },
+                Some(_) => {
+                    query.error(FieldError::new("cursor", "cursor_sort_mismatch"));
+                    PageRequest::Number { page: 1 }
+                }
+                None => {
+                    query.error(FieldError::new("cursor", "invalid_cursor"));
+                    PageRequest::Number { page: 1 }
+                }
+            },
+            (page, None) => PageRequest::Number {
+                page: page.unwrap_or(1),
+            },
+        };
+        Self {
+            page,
+            per_page,
+            sort,
+            q,
+            updated_since,
+            format: if csv {
+                Format::Csv { semicolon }
+            } else {
+                Format::Json
+            },
+        }
+    }
+
+    /// Rows to skip in page-number mode.
+    pub fn offset(&self) -> i64 {
+        match self.page {
+            PageRequest::Number { page } => (page - 1).saturating_mul(self.per_page),
+            PageRequest::Cursor { .. } => 0,
+        }
+    }
+
+    pub fn cursor_after(&self) -> Option<&CursorPosition> {
+        match &self.page {
+            PageRequest::Cursor { after } => after.as_ref(),
+            PageRequest::Number { .. } => None,
+        }
+    }
+
+    pub fn wants_total(&self) -> bool {
+        matches!(self.page, PageRequest::Number { .. })
+    }
+}
+
+/// The parameters every list takes (documented once, listed in each list operation).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// Page number, from 1 (page mode; the answer has `total`).
+    #[param(minimum = 1, example = 1)]
+    page: Option<i64>,
+    /// Items per page, 1-100 (more is a 422, not silently clamped).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    per_page: Option<i64>,
+    /// Opaque keyset cursor from `next_cursor` (cursor mode; `page` and `total` are null).
+    /// An empty value starts cursor mode from the first row.
+    #[param(max_length = 512)]
+    cursor: Option<String>,
+    /// Case-insensitive free-text search.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Only records changed at or after this instant, archived ones included (for sync).
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// `csv` returns every matching row as CSV (same as `Accept: text/csv`).
+    #[param(inline)]
+    format: Option<ListFormat>,
+    /// CSV separator; `semicolon` suits Indonesian-locale Excel.
+    #[param(inline)]
+    delimiter: Option<CsvDelimiter>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvDelimiter {
+    Comma,
+    Semicolon,
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The page number (null in cursor mode).
+    pub page: Option<i64>,
+    pub per_page: i64,
+    /// How many rows match in all (null in cursor mode).
+    pub total: Option<i64>,
+    /// Pass as `cursor` to get the rows after this page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds the page from up to `per_page + 1` rows (the extra one only says "more follow").
+    pub fn from_rows<F: SortField>(
+        mut rows: Vec<T>,
+        total: Option<i64>,
+        controls: &ListControls<F>,
+        key_of: impl Fn(&T) -> (serde_json::Value, i64),
+    ) -> Self {
+        let more = rows.len() as i64 > controls.per_page;
+        rows.truncate(controls.per_page as usize);
+        let next_cursor = more.then(|| rows.last()).flatten().map(|last| {
+            let (key, id) = key_of(last);
+            CursorPosition {
+                sort: controls.sort.to_param(),
+                key,
+                id,
+            }
+            .encode()
+        });
+        let page = match controls.page {
+            PageRequest::Number { page } => Some(page),
+            PageRequest::Cursor { .. } => None,
+        };
+        Self {
+            items: rows,
+            page,
+            per_page: controls.per_page,
+            total,
+            next_cursor,
+        }
+    }
+
+    /// The RFC 8288 `Link` header value: `first`/`prev`/`next`/`last` in page mode, `next`
+    /// in cursor mode. `base` is the public URL of the list without a query string.
+    pub fn link_header(&self, base: &str, query: &str) -> Option<String> {
+        let others: Vec<(String, String)> =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(name, _)| name != "page" && name != "cursor")
+                .collect();
+        let url = |extra: (&str, String)| {
+            let mut pairs = others.clone();
+            pairs.push((extra.0.to_owned(), extra.1));
+            let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+            format!("<{base}?{query}>")
+        };
+        let mut links = Vec::new();
+        match (self.page, self.total) {
+            (Some(page), Some(total)) => {
+                let last = ((total + self.per_page - 1) / self.per_page).max(1);
+                links.push(format!("{}; rel=\"first\"", url(("page", "1".into()))));
+                if page > 1 {
+                    let prev = (page - 1).min(last);
+                    links.push(format!("{}; rel=\"prev\"", url(("page", prev.to_string()))));
+                }
+                if page < last {
+                    links.push(format!(
+                        "{}; rel=\"next\"",
+                        url(("page", (page + 1).to_string()))
+                    ));
+                }
+                links.push(format!("{}; rel=\"last\"", url(("page", last.to_string()))));
+            }
+            _ => {
+                if let Some(cursor) = &self.next_cursor {
+                    links.push(format!("{}; rel=\"next\"", url(("cursor", cursor.clone()))));
+                }
+            }
+        }
+        (!links.is_empty()).then(|| links.join(", "))
+    }
+}
+
+impl<T> Page<T> {
+    /// The same page with each item converted.
+    pub fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(convert).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+            next_cursor: self.next_cursor,
+        }
+    }
+}

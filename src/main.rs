@@ -1,0 +1,102 @@
+//! The `inovik` command: serve the API (default), migrate, print the OpenAPI document, or
+//! load the demo agencies.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use inovik::config::Config;
+use inovik::db::Manager;
+
+#[derive(Parser)]
+#[command(
+    name = "inovik",
+    version,
+    about = "Registry and API of a public-service innovation lab"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the API (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (as committed in openapi/openapi.json).
+    Openapi,
+    /// Load sample data; safe to run again.
+    Seed {
+        /// The agencies of the Kebumen story: Setda and its sections, BPMPT, the RSUD,
+        /// Puskesmas, a BUMD and several dinas.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    // A missing .env is normal; a broken one is worth saying.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("warning: ignoring .env: {e}");
+    }
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match run(Cli::parse().command.unwrap_or(Command::Serve)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Openapi => {
+            let doc = inovik::api::openapi()
+                .to_pretty_json()
+                .map_err(|e| format!("cannot render the OpenAPI document: {e}"))?;
+            println!("{doc}");
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            let mut conn = Manager::establish(&config.database_url)
+                .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
+            let applied = inovik::db::run_migrations(&mut conn)?;
+            println!(
+                "{} migration(s) applied to the {}",
+                applied.len(),
+                config.database_url
+            );
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                return Err("say what to seed: `inovik seed --demo`".into());
+            }
+            let state = inovik::app::prepare(Config::from_env()?)?;
+            let report = inovik::seed::demo(&state).map_err(|e| format!("seeding failed: {e}"))?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Serve => serve(Config::from_env()?),
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let bind = config.bind.clone();
+    let state = inovik::app::prepare(config)?;
+    let listener = TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    log::info!(
+        "Inovik serving on http://{bind} (Swagger UI at http://{bind}/swagger-ui/) with the {}",
+        state.config.database_url
+    );
+    actix_web::rt::System::new()
+        .block_on(async move { inovik::app::server(state, listener)?.await })
+        .map_err(|e| format!("server failed: {e}"))
+}

@@ -1,0 +1,406 @@
+//! Agency queries.
+
+use diesel::prelude::*;
+
+use crate::db::schema::agencies;
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::agency::{AgencyDraft, AgencyKind};
+use crate::domain::text::{like_pattern_contains, search_text};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::conditional::IfMatch;
+use crate::http::pagination::{CursorPosition, ListControls, Sort, SortField};
+
+/// An agency as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agencies, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct AgencyRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub region_code: String,
+    pub head_name: Option<String>,
+    pub head_nip: Option<String>,
+    pub head_title: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// The columns a draft writes (on insert and on update alike).
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = agencies, treat_none_as_null = true)]
+struct AgencyValues {
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    kind: String,
+    parent_id: Option<i64>,
+    region_code: String,
+    head_name: Option<String>,
+    head_nip: Option<String>,
+    head_title: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    active: bool,
+    search_text: String,
+    version: i64,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl AgencyValues {
+    fn new(draft: AgencyDraft, version: i64, updated_at: chrono::NaiveDateTime) -> Self {
+        let search_text = search_text([
+            Some(draft.name.as_str()),
+            draft.short_name.as_deref(),
+            Some(draft.code.as_str()),
+        ]);
+        Self {
+            code: draft.code,
+            name: draft.name,
+            short_name: draft.short_name,
+            kind: draft.kind.as_str().to_owned(),
+            parent_id: draft.parent_id,
+            region_code: draft.region_code,
+            head_name: draft.head_name,
+            head_nip: draft.head_nip.map(|nip| nip.into_string()),
+            head_title: draft.head_title,
+            address: draft.address,
+            phone: draft.phone,
+            email: draft.email,
+            active: draft.active,
+            search_text,
+            version,
+            updated_at,
+        }
+    }
+}
+
+/// What a list of agencies can be filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyFilters {
+    pub kind: Option<Vec<AgencyKind>>,
+    pub parent_id: Option<i64>,
+    pub active: Option<bool>,
+    pub region_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencySort {
+    Name,
+    Code,
+    CreatedAt,
+}
+
+impl SortField for AgencySort {
+    const ALL: &'static [Self] = &[Self::Name, Self::Code, Self::CreatedAt];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::CreatedAt => "created_at",
+        }
+    }
+}
+
+pub const DEFAULT_SORT: Sort<AgencySort> = Sort {
+    field: AgencySort::Name,
+    descending: false,
+};
+
+/// The sort key of `row` for `sort`, as stored in a cursor.
+pub fn sort_key(row: &AgencyRow, sort: AgencySort) -> serde_json::Value {
+    match sort {
+        AgencySort::Name => row.name.clone().into(),
+        AgencySort::Code => row.code.clone().into(),
+        AgencySort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
+    }
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<AgencyRow> {
+    Ok(agencies::table
+        .find(id)
+        .select(AgencyRow::as_select())
+        .first(conn)?)
+}
+
+fn filtered<'a>(
+    filters: &AgencyFilters,
+    q: Option<&str>,
+    updated_since: Option<chrono::NaiveDateTime>,
+) -> agencies::BoxedQuery<'a, MultiBackend> {
+    let mut query = agencies::table.into_boxed();
+    if let Some(kinds) = &filters.kind {
+        query = query.filter(
+            agencies::kind.eq_any(
+                kinds
+                    .iter()
+                    .map(|k| k.as_str().to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+    if let Some(parent_id) = filters.parent_id {
+        query = query.filter(agencies::parent_id.eq(parent_id));
+    }
+    if let Some(active) = filters.active {
+        query = query.filter(agencies::active.eq(active));
+    }
+    if let Some(region_code) = &filters.region_code {
+        query = query.filter(agencies::region_code.eq(region_code.clone()));
+    }
+    if let Some(q) = q {
+        query = query.filter(
+            agencies::search_text
+                .like(like_pattern_contains(q))
+                .escape('\\'),
+        );
+    }
+    if let Some(since) = updated_since {
+        query = query.filter(agencies::updated_at.ge(since));
+    }
+    query
+}
+
+/// Orders `query` by `sort` (then `id`) and, in cursor mode, starts after `after`.
+macro_rules! keyset {
+    ($query:expr, $column:expr, $descending:expr, $after:expr) => {{
+        let query = $query;
+        match ($descending, $after) {
+            (false, None) => query.order(($column.asc(), agencies::id.asc())),
+            (true, None) => query.order(($column.desc(), agencies::id.desc())),
+            (false, Some((key, id))) => query
+                .filter(
+                    $column
+                        .gt(key.clone())
+                        .or($column.eq(key).and(agencies::id.gt(id))),
+                )
+                .order(($column.asc(), agencies::id.asc())),
+            (true, Some((key, id))) => query
+                .filter(
+                    $column
+                        .lt(key.clone())
+                        .or($column.eq(key).and(agencies::id.lt(id))),
+                )
+                .order(($column.desc(), agencies::id.desc())),
+        }
+    }};
+}
+
+fn cursor_key<T: serde::de::DeserializeOwned>(
+    after: Option<&CursorPosition>,
+) -> ApiResult<Option<(T, i64)>> {
+    after
+        .map(|position| {
+            serde_json::from_value(position.key.clone())
+                .map(|key| (key, position.id))
+                .map_err(|_| ApiError::invalid_field("cursor", "invalid_cursor"))
+        })
+        .transpose()
+}
+
+/// One page (plus one row, to tell whether more follow) and, in page mode, the total.
+pub fn list(
+    conn: &mut DbConnection,
+    filters: &AgencyFilters,
+    controls: &ListControls<AgencySort>,
+) -> ApiResult<(Vec<AgencyRow>, Option<i64>)> {
+    let q = controls.q.as_deref();
+    let total = if controls.wants_total() {
+        Some(
+            filtered(filters, q, controls.updated_since)
+                .count()
+                .get_result::<i64>(conn)?,
+        )
+    } else {
+        None
+    };
+    let rows = page(
+        conn,
+        filters,
+        controls,
+        controls.cursor_after(),
+        controls.per_page + 1,
+        controls.offset(),
+    )?;
+    Ok((rows, total))
+}
+
+/// Rows in `controls`' order after `after`, at most `limit`, skipping `offset`.
+pub fn page(
+    conn: &mut DbConnection,
+    filters: &AgencyFilters,
+    controls: &ListControls<AgencySort>,
+    after: Option<&CursorPosition>,
+    limit: i64,
+    offset: i64,
+) -> ApiResult<Vec<AgencyRow>> {
+    let query = filtered(filters, controls.q.as_deref(), controls.updated_since);
+    let descending = controls.sort.descending;
+    let query = match controls.sort.field {
+        AgencySort::Name => keyset!(
+            query,
+            agencies::name,
+            descending,
+            cursor_key::<String>(after)?
+        ),
+        AgencySort::Code => keyset!(
+            query,
+            agencies::code,
+            descending,
+            cursor_key::<String>(after)?
+        ),
+        AgencySort::CreatedAt => keyset!(
+            query,
+            agencies::created_at,
+            descending,
+            cursor_key::<chrono::NaiveDateTime>(after)?
+        ),
+    };
+    Ok(query
+        .limit(limit)
+        .offset(offset)
+        .select(AgencyRow::as_select())
+        .load(conn)?)
+}
+
+/// Checks the rules that need the database, adding to `errors` what static validation
+/// found, so one 422 lists every bad field. `parent_changed` is false when an update keeps
+/// its parent (an archived parent does not block editing its children).
+pub fn check_references(
+    conn: &mut DbConnection,
+    agency_id: Option<i64>,
+    parent_id: Option<i64>,
+    parent_changed: bool,
+    mut errors: Vec<FieldError>,
+) -> ApiResult<Vec<FieldError>> {
+    if let (Some(parent_id), true) = (parent_id, parent_changed) {
+        match agencies::table
+            .find(parent_id)
+            .select(agencies::active)
+            .first::<bool>(conn)
+            .optional()?
+        {
+            None => errors.push(FieldError::new("parent_id", "parent_not_found")),
+            Some(false) => errors.push(FieldError::new("parent_id", "parent_inactive")),
+            Some(true) if creates_cycle(conn, agency_id, parent_id)? => {
+                errors.push(FieldError::new("parent_id", "parent_cycle"))
+            }
+            Some(true) => {}
+        }
+    }
+    Ok(errors)
+}
+
+/// Whether making `parent_id` the parent of `agency_id` would make it its own ancestor.
+fn creates_cycle(
+    conn: &mut DbConnection,
+    agency_id: Option<i64>,
+    parent_id: i64,
+) -> ApiResult<bool> {
+    let Some(agency_id) = agency_id else {
+        return Ok(false); // a new agency has no descendants
+    };
+    let mut ancestor = Some(parent_id);
+    // Bounded: an existing cycle (which these checks prevent) must not loop forever.
+    for _ in 0..1000 {
+        match ancestor {
+            None => return Ok(false),
+            Some(id) if id == agency_id => return Ok(true),
+            Some(id) => {
+                ancestor = agencies::table
+                    .find(id)
+                    .select(agencies::parent_id)
+                    .first::<Option<i64>>(conn)
+                    .optional()?
+                    .flatten();
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn duplicate_code(error: diesel::result::Error) -> ApiError {
+    super::conflict_on_unique(
+        error,
+        "agencies_code_key",
+        "code",
+        "another agency already has this code",
+    )
+}
+
+pub fn insert(conn: &mut DbConnection, draft: AgencyDraft) -> ApiResult<AgencyRow> {
+    let now = super::now();
+    diesel::insert_into(agencies::table)
+        .values((
+            AgencyValues::new(draft, 1, now),
+            agencies::created_at.eq(now),
+        ))
+        .get_result::<AgencyRow>(conn)
+        .map_err(duplicate_code)
+}
+
+/// Writes `draft` over agency `current` if it is still at `current.version`; `None` when
+/// someone else changed it first.
+pub fn update_if_current(
+    conn: &mut DbConnection,
+    current: &AgencyRow,
+    draft: AgencyDraft,
+) -> ApiResult<Option<AgencyRow>> {
+    diesel::update(
+        agencies::table
+            .filter(agencies::id.eq(current.id))
+            .filter(agencies::version.eq(current.version)),
+    )
+    .set(AgencyValues::new(draft, current.version + 1, super::now()))
+    .get_result::<AgencyRow>(conn)
+    .optional()
+    .map_err(duplicate_code)
+}
+
+/// How many times an unconditional write re-reads a record that changed under it.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// Read-modify-write of one agency: `change` turns the current row into the new draft;
+/// the write happens only if the row is unchanged since it was read (one `UPDATE ...
+/// WHERE id = ? AND version = ?`), so concurrent writers cannot both win. With `If-Match`
+/// a lost race is a 412; without, the change is re-applied to the newer version.
+pub fn modify(
+    conn: &mut DbConnection,
+    id: i64,
+    if_match: IfMatch,
+    mut change: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
+) -> ApiResult<AgencyRow> {
+    for _ in 0..WRITE_ATTEMPTS {
+        let current = find(conn, id)?;
+        if_match.check(current.version)?;
+        let Some(draft) = change(conn, &current)? else {
+            return Ok(current); // nothing to change
+        };
+        if let Some(updated) = update_if_current(conn, &current, draft)? {
+            return Ok(updated);
+        }
+    }
+    Err(ApiError::Conflict {
+        slug: "concurrent-update",
+        detail: "the record kept changing while this request tried to update it; retry".into(),
+        errors: Vec::new(),
+    })
+}
+
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> ApiResult<Option<AgencyRow>> {
+    Ok(agencies::table
+        .filter(agencies::code.eq(code))
+        .select(AgencyRow::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,399 @@
+//! `spawn_app()` and typed request helpers.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+
+use actix_web::http::{Method, StatusCode, header::HeaderMap};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use inovik::api::AppState;
+use inovik::config::Config;
+use inovik::db::DatabaseUrl;
+
+/// The variable that switches the suite to PostgreSQL: a URL of a server where the test
+/// user may create databases (the database in it is only used to connect).
+pub const PG_ENV: &str = "INOVIK_TEST_DATABASE_URL";
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    /// Held so the database outlives the app; dropped (and deleted) with it.
+    #[allow(dead_code)]
+    pub database: TestDatabase,
+    client: awc::Client,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("UTF-8 body")
+    }
+
+    /// Asserts a problem+json answer with `status`; returns the problem body.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{status} must be problem+json"
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert!(
+            problem["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://inovik.example/problems/")
+        );
+        assert!(problem["title"].is_string());
+        assert_eq!(
+            problem["request_id"].as_str(),
+            self.header("x-request-id").as_deref(),
+            "the problem carries the request id"
+        );
+        problem
+    }
+
+    /// The `(field, code)` pairs of a problem's `errors`.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.json()["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        (
+                            e["field"].as_str().unwrap().to_owned(),
+                            e["code"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A request under construction.
+pub struct Request<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Request<'_> {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn json(self, body: &Value) -> Self {
+        self.raw("application/json", serde_json::to_vec(body).unwrap())
+    }
+
+    pub fn raw(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.headers
+            .push(("content-type".into(), content_type.into()));
+        self.body = Some(body.into());
+        self
+    }
+
+    pub async fn send(self) -> TestResponse {
+        let url = format!("{}{}", self.app.address, self.path);
+        let mut request = self.app.client.request(self.method, url);
+        for (name, value) in &self.headers {
+            request = request.insert_header((name.as_str(), value.as_str()));
+        }
+        let mut response = match self.body {
+            Some(body) => request.send_body(body).await,
+            None => request.send().await,
+        }
+        .expect("request failed");
+        let body = response.body().limit(64 * 1024 * 1024).await.expect("body");
+        TestResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: body.to_vec(),
+        }
+    }
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str) -> Request<'_> {
+        Request {
+            app: self,
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path).send().await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::POST, path).json(body).send().await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::PATCH, path).json(body).send().await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.request(Method::DELETE, path).send().await
+    }
+
+    /// Creates an agency from `fields` (plus defaults for the required ones); returns it.
+    pub async fn create_agency(&self, fields: Value) -> Value {
+        let mut body = serde_json::json!({
+            "code": "AG-1", "name": "Dinas Contoh", "kind": "agency"
+        });
+        for (key, value) in fields.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        let response = self.post_json("/api/v1/agencies", &body).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()
+    }
+}
+
+/// Starts the app on a fresh database with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app on a fresh database, after `adjust` changes the settings.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let database = TestDatabase::create();
+    let mut config = Config::for_database(database.url.clone());
+    adjust(&mut config);
+    let state = inovik::app::prepare(config.clone()).expect("app prepares");
+    start(state, database)
+}
+
+/// Starts the app on `state` without preparing (migrating) its database first.
+pub fn start(state: AppState, database: TestDatabase) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let server = inovik::app::server(state.clone(), listener).expect("server starts");
+    actix_web::rt::spawn(server);
+    TestApp {
+        address,
+        state,
+        database,
+        client: awc::Client::builder()
+            .disable_redirects()
+            .timeout(std::time::Duration::from_secs(30))
+            .finish(),
+    }
+}
+
+pub fn backend_is_postgres() -> bool {
+    std::env::var(PG_ENV).is_ok_and(|v| !v.is_empty())
+}
+
+/// A database that exists for one test and is dropped after it.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+    Nothing,
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var(PG_ENV) {
+            Ok(admin_url) if !admin_url.is_empty() => Self::create_postgres(&admin_url),
+            _ => Self::create_sqlite(),
+        }
+    }
+
+    fn create_sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inovik.db");
+        Self {
+            url: DatabaseUrl::parse(path.to_str().unwrap()).unwrap(),
+            cleanup: Cleanup::SqliteDir(dir),
+        }
+    }
+
+    fn create_postgres(admin_url: &str) -> Self {
+        let template = postgres_template(admin_url);
+        let name = format!("inovik_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(admin_url).expect("connect to the test server");
+        // Copies from one template cannot overlap; retry while another copy is under way.
+        let mut attempts = 0;
+        loop {
+            match admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")) {
+                Ok(()) => break,
+                Err(e)
+                    if attempts < 50 && e.to_string().contains("being accessed by other users") =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("cannot create test database: {e}"),
+            }
+        }
+        Self {
+            url: DatabaseUrl::parse(&with_database(admin_url, &name)).unwrap(),
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        }
+    }
+
+    /// A database URL that goes nowhere, for outage tests.
+    pub fn unreachable() -> Self {
+        Self {
+            url: DatabaseUrl::parse("postgres://inovik:secret@127.0.0.1:1/inovik").unwrap(),
+            cleanup: Cleanup::Nothing,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// `admin_url` with its database replaced by `database`.
+pub fn with_database(admin_url: &str, database: &str) -> String {
+    let (base, query) = admin_url.split_once('?').unwrap_or((admin_url, ""));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{database}", &base[..host_end]);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+static TEMPLATE: LazyLock<Mutex<Option<String>>> = LazyLock::new(|| Mutex::new(None));
+
+/// A migrated database to copy, named after a hash of the migrations so that a changed
+/// migration gets a new template. Made once per server, under an advisory lock, so
+/// concurrent test processes do not race.
+fn postgres_template(admin_url: &str) -> String {
+    let mut made = TEMPLATE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(name) = made.as_ref() {
+        return name.clone();
+    }
+    let name = format!("inovik_template_{}", migrations_hash());
+    let mut admin = PgConnection::establish(admin_url).expect("connect to the test server");
+    admin
+        .batch_execute("SELECT pg_advisory_lock(7461636)")
+        .unwrap();
+    let exists = diesel::select(
+        diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "EXISTS (SELECT 1 FROM pg_database WHERE datname = ",
+        )
+        .bind::<diesel::sql_types::Text, _>(&name)
+        .sql(")"),
+    )
+    .get_result::<bool>(&mut admin)
+    .unwrap();
+    if !exists {
+        let building = format!("{name}_building");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {building}"))
+            .unwrap();
+        {
+            let url = DatabaseUrl::parse(&with_database(admin_url, &building)).unwrap();
+            let mut conn = inovik::db::Manager::establish(&url).unwrap();
+            inovik::db::run_migrations(&mut conn).unwrap();
+        }
+        admin
+            .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .unwrap();
+    }
+    admin
+        .batch_execute("SELECT pg_advisory_unlock(7461636)")
+        .unwrap();
+    *made = Some(name.clone());
+    name
+}
+
+fn migrations_hash() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    let mut files: Vec<PathBuf> = walk(&root);
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(
+            file.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.update(std::fs::read(&file).unwrap());
+    }
+    hasher.finalize()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn walk(dir: &PathBuf) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -1,0 +1,16 @@
+//! The one integration-test binary. Every test starts the app in-process on port 0 with a
+//! fresh database of its own and talks HTTP to it, as a client would.
+//!
+//! SQLite by default; set `INOVIK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`
+//! to run the same tests on PostgreSQL (each test gets a database copied from a migrated
+//! template).
+
+mod helpers;
+
+mod agencies_create;
+mod agencies_list;
+mod agencies_update;
+mod errors;
+mod openapi;
+mod operations;
+mod schema;

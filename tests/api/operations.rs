@@ -1,0 +1,161 @@
+//! Running the service: health probes, database outages, Swagger UI, the CLI.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::helpers::{TestDatabase, spawn_app, start};
+use inovik::api::AppState;
+use inovik::config::Config;
+use inovik::db::Db;
+
+#[actix_web::test]
+async fn health_probes_answer() {
+    let app = spawn_app().await;
+    let live = app.get("/health/live").await;
+    assert_eq!(
+        (live.status.as_u16(), live.json()["status"].clone()),
+        (200, "ok".into())
+    );
+    let ready = app.get("/health/ready").await;
+    assert_eq!(
+        (ready.status.as_u16(), ready.json()["status"].clone()),
+        (200, "ok".into())
+    );
+}
+
+#[actix_web::test]
+async fn a_database_outage_is_a_quick_503_never_a_500() {
+    let database = TestDatabase::unreachable();
+    let mut config = Config::for_database(database.url.clone());
+    config.pool.connection_timeout = Duration::from_millis(500);
+    let state = AppState {
+        db: Db::new(&config.database_url, &config.pool),
+        config: std::sync::Arc::new(config),
+    };
+    let app = start(state, database);
+
+    assert_eq!(
+        app.get("/health/live").await.status,
+        200,
+        "the process itself is fine"
+    );
+    let started = Instant::now();
+    let ready = app.get("/health/ready").await;
+    ready.problem(503);
+    assert_eq!(ready.header("retry-after").as_deref(), Some("5"));
+    app.get("/api/v1/agencies").await.problem(503);
+    app.post_json(
+        "/api/v1/agencies",
+        &serde_json::json!({"code": "AG", "name": "A", "kind": "agency"}),
+    )
+    .await
+    .problem(503);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "bounded waits: {:?}",
+        started.elapsed()
+    );
+}
+
+#[actix_web::test]
+async fn swagger_ui_and_the_document_are_served() {
+    let app = spawn_app().await;
+    let ui = app.get("/swagger-ui/").await;
+    assert_eq!(ui.status, 200);
+    assert!(
+        ui.text().contains("swagger-ui"),
+        "the vendored Swagger UI page"
+    );
+    let redirect = app.get("/swagger-ui").await;
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("location").as_deref(), Some("/swagger-ui/"));
+    let doc = app.get("/api-docs/openapi.json").await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/agencies"]["post"].is_object());
+}
+
+fn inovik() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_inovik"));
+    command.env_remove("DATABASE_URL").env("RUST_LOG", "warn");
+    command
+}
+
+#[test]
+fn an_unreachable_database_stops_the_start_with_one_clear_line() {
+    let output = inovik()
+        .args(["serve"])
+        .env(
+            "DATABASE_URL",
+            "postgres://inovik:s3cr3t-pass@127.0.0.1:1/registry",
+        )
+        .env("INOVIK_BIND", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first_line = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first_line.starts_with(
+            "error: cannot connect to the PostgreSQL database registry on 127.0.0.1:1"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cr3t-pass"), "never the password");
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused() {
+    let output = inovik()
+        .args(["migrate"])
+        .env("DATABASE_URL", "mysql://localhost/x")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unsupported database URL scheme"));
+}
+
+#[test]
+fn seed_demo_is_idempotent_and_creates_the_story() {
+    let database = TestDatabase::create();
+    let url = database.url.target().to_owned();
+    let run = || {
+        let output = inovik()
+            .args(["seed", "--demo"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    assert_eq!(run(), "demo data: 13 agencies created, 0 already present");
+    assert_eq!(run(), "demo data: 0 agencies created, 13 already present");
+}
+
+#[test]
+fn migrate_applies_then_has_nothing_to_do() {
+    let database = TestDatabase::create();
+    let url = database.url.target().to_owned();
+    let run = || {
+        let output = inovik()
+            .args(["migrate"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = run();
+    // A PostgreSQL test database is copied from a migrated template already.
+    if !crate::helpers::backend_is_postgres() {
+        assert!(first.starts_with("1 migration(s) applied"), "{first}");
+    }
+    assert!(run().starts_with("0 migration(s) applied"));
+}
