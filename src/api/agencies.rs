@@ -139,7 +139,7 @@ pub struct AgencyInput {
     #[validate(length(max = 24), custom(function = "validate_nip"))]
     #[schema(
         max_length = 24,
-        pattern = "^[0-9 ]{18,24}$",
+        pattern = r"^[12][0-9]{3}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]) ?[12][0-9]{3}(0[1-9]|1[0-2]) ?[12] ?(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$",
         example = "19780512 200501 2 003"
     )]
     pub head_nip: Option<String>,
@@ -247,7 +247,7 @@ pub struct AgencyPatch {
     #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 200)]
     pub head_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Option<String>, max_length = 24, pattern = "^[0-9 ]{18,24}$")]
+    #[schema(required = false, value_type = Option<String>, max_length = 24, pattern = r"^[12][0-9]{3}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]) ?[12][0-9]{3}(0[1-9]|1[0-2]) ?[12] ?(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$")]
     pub head_nip: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 200)]

@@ -9,6 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::list_query::{DEFAULT_PER_PAGE, Format, MAX_PER_PAGE, MAX_Q_LEN, QueryPairs};
 use crate::error::FieldError;
 
+/// Longest `cursor` accepted; the server's own are far shorter.
+pub const MAX_CURSOR_LEN: usize = 512;
+
 /// A sort order a list offers: `field` ascending or `-field` descending, `id` breaking ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort<F> {
@@ -90,7 +93,7 @@ impl<F: SortField> ListControls<F> {
     /// Takes the common parameters out of `query`; `accepts_csv` comes from `Accept`.
     pub fn take(query: &mut QueryPairs, default_sort: Sort<F>, accepts_csv: bool) -> Self {
         let page = query.take_i64("page", 1, i64::from(i32::MAX));
-        let cursor = query.take("cursor");
+        let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
         let per_page = query
             .take_i64("per_page", 1, MAX_PER_PAGE)
             .unwrap_or(DEFAULT_PER_PAGE);

@@ -152,7 +152,13 @@ fn serde_urlencoded_q(q: &str) -> String {
 #[actix_web::test]
 async fn sorts_by_each_offered_field_both_ways() {
     let app = spawn_app().await;
-    for (code, name) in [("B-2", "Charlie"), ("C-3", "Alpha"), ("A-1", "Bravo")] {
+    // Byte order on both backends, whatever PostgreSQL's locale: upper case first.
+    for (code, name) in [
+        ("B-2", "Charlie"),
+        ("C-3", "Alpha"),
+        ("A-1", "Bravo"),
+        ("D-4", "alpha"),
+    ] {
         app.create_agency(json!({"code": code, "name": name})).await;
     }
     let sorted = |query: &'static str| {
@@ -165,12 +171,15 @@ async fn sorts_by_each_offered_field_both_ways() {
             )
         }
     };
-    assert_eq!(sorted("name").await, vec!["C-3", "A-1", "B-2"]);
-    assert_eq!(sorted("-name").await, vec!["B-2", "A-1", "C-3"]);
-    assert_eq!(sorted("code").await, vec!["A-1", "B-2", "C-3"]);
-    assert_eq!(sorted("-code").await, vec!["C-3", "B-2", "A-1"]);
-    assert_eq!(sorted("created_at").await, vec!["B-2", "C-3", "A-1"]);
-    assert_eq!(sorted("-created_at").await, vec!["A-1", "C-3", "B-2"]);
+    assert_eq!(sorted("name").await, vec!["C-3", "A-1", "B-2", "D-4"]);
+    assert_eq!(sorted("-name").await, vec!["D-4", "B-2", "A-1", "C-3"]);
+    assert_eq!(sorted("code").await, vec!["A-1", "B-2", "C-3", "D-4"]);
+    assert_eq!(sorted("-code").await, vec!["D-4", "C-3", "B-2", "A-1"]);
+    assert_eq!(sorted("created_at").await, vec!["B-2", "C-3", "A-1", "D-4"]);
+    assert_eq!(
+        sorted("-created_at").await,
+        vec!["D-4", "A-1", "C-3", "B-2"]
+    );
 }
 
 #[actix_web::test]

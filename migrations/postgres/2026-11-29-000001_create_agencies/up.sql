@@ -1,8 +1,10 @@
 -- Agencies: the SKPD/OPD, Setda sections, Puskesmas, RSUD and BUMD that own innovations.
 CREATE TABLE agencies (
     id          BIGSERIAL PRIMARY KEY,
-    code        TEXT        NOT NULL,
-    name        TEXT        NOT NULL,
+    -- Sorted columns use byte order (COLLATE "C"), as SQLite does, so a sorted list and its
+    -- keyset cursors are the same on both backends whatever the server's locale.
+    code        TEXT        COLLATE "C" NOT NULL,
+    name        TEXT        COLLATE "C" NOT NULL,
     short_name  TEXT,
     kind        TEXT        NOT NULL CHECK (kind IN ('agency', 'secretariat_section', 'sub_district',
                                                      'health_center', 'hospital', 'enterprise', 'other')),
