@@ -25,7 +25,7 @@ const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
 /// Connects to the database (one clear error line if it cannot), applies pending
 /// migrations and returns the state every request shares.
 pub fn prepare(config: Config) -> Result<AppState, String> {
-    let mut conn = Manager::establish(&config.database_url)
+    let mut conn = Manager::connect_once(&config.database_url)
         .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
     let applied = run_migrations(&mut conn)?;
     for version in applied {

@@ -65,7 +65,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Migrate => {
             let config = Config::from_env()?;
-            let mut conn = Manager::establish(&config.database_url)
+            let mut conn = Manager::connect_once(&config.database_url)
                 .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
             let applied = inovik::db::run_migrations(&mut conn)?;
             println!(
@@ -80,7 +80,9 @@ fn run(command: Command) -> Result<(), String> {
                 return Err("say what to seed: `inovik seed --demo`".into());
             }
             let state = inovik::app::prepare(Config::from_env()?)?;
-            let report = inovik::seed::demo(&state).map_err(|e| format!("seeding failed: {e}"))?;
+            let report = actix_web::rt::System::new()
+                .block_on(inovik::seed::demo(&state))
+                .map_err(|e| format!("seeding failed: {e}"))?;
             println!("{report}");
             Ok(())
         }

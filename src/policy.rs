@@ -17,6 +17,15 @@ pub enum Action {
 
 pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
     match (caller, action) {
-        (Caller::Anonymous, _) => Ok(()),
+        (Caller::Anonymous | Caller::System, _) => Ok(()),
+    }
+}
+
+/// Whether `caller` may see personal data such as a NIP (it encodes a birth date and
+/// gender: personal data under UU 27/2022). Never an anonymous caller.
+pub fn may_see_personal_data(caller: &Caller) -> bool {
+    match caller {
+        Caller::Anonymous => false,
+        Caller::System => true,
     }
 }

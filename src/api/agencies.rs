@@ -15,7 +15,7 @@ use crate::domain::agency::{
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
 use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
-use crate::http::caller::RequestActor;
+use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
@@ -57,7 +57,10 @@ pub struct Agency {
     pub region_code: String,
     /// Name of the head of the agency.
     pub head_name: Option<String>,
-    /// The head's 18-digit NIP (civil-servant number); absent for non-civil-servants.
+    /// The head's 18-digit NIP (civil-servant number), stored without spaces; absent for
+    /// non-civil-servants, and left out for callers who may not see personal data
+    /// (anonymous callers).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub head_nip: Option<String>,
     pub head_title: Option<String>,
     pub address: Option<String>,
@@ -70,24 +73,32 @@ pub struct Agency {
     #[schema(read_only, minimum = 1)]
     pub version: i64,
     #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
     pub created_at: DateTime<Utc>,
     #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<AgencyRow> for Agency {
-    fn from(row: AgencyRow) -> Self {
+impl Agency {
+    /// The agency as `caller` may see it: the head's NIP is personal data (it encodes a
+    /// birth date and gender) and is left out for callers the policy does not allow.
+    pub fn for_caller(row: AgencyRow, caller: &Caller) -> Self {
+        let show_nip = policy::may_see_personal_data(caller);
         Self {
             id: row.id,
             code: row.code,
             name: row.name,
             short_name: row.short_name,
-            // The column's CHECK constraint admits only known kinds.
-            kind: AgencyKind::parse(&row.kind).unwrap_or(AgencyKind::Other),
+            kind: AgencyKind::parse(&row.kind).unwrap_or_else(|| {
+                // The column's CHECK constraint admits only known kinds.
+                log::error!("agency {} has an unknown kind {:?}", row.id, row.kind);
+                AgencyKind::Other
+            }),
             parent_id: row.parent_id,
             region_code: row.region_code,
             head_name: row.head_name,
-            head_nip: row.head_nip,
+            head_nip: row.head_nip.filter(|_| show_nip),
             head_title: row.head_title,
             address: row.address,
             phone: row.phone,
@@ -127,9 +138,9 @@ pub struct AgencyInput {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
-    /// Defaults to the deployment's region (`INOVIK_REGION_CODE`, `3305`) on create.
+    /// Absent or null on create: the deployment's region (`INOVIK_REGION_CODE`, `3305`).
     #[validate(required, custom(function = "validate_region_code"))]
-    #[schema(required = false, nullable = false, value_type = String, pattern = "^[0-9]{4}$", example = "3305")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", example = "3305")]
     pub region_code: Option<String>,
     #[validate(length(min = 1, max = rules::PERSON_NAME_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
@@ -155,8 +166,8 @@ pub struct AgencyInput {
     #[validate(email(code = "email_invalid"), length(max = rules::EMAIL_MAX))]
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
-    /// Defaults to true on create.
-    #[schema(required = false, nullable = false, value_type = bool)]
+    /// Absent or null on create: true.
+    #[schema(value_type = Option<bool>)]
     pub active: Option<bool>,
 }
 
@@ -292,6 +303,31 @@ impl AgencyPatch {
     }
 }
 
+/// The draft `patch` makes of the stored agency `current`: `None` when it changes nothing
+/// (compared after normalisation, so a NIP re-sent with spaces is no change), a 422 listing
+/// every bad field otherwise.
+fn revise(
+    conn: &mut crate::db::DbConnection,
+    current: &AgencyRow,
+    patch: &AgencyPatch,
+) -> ApiResult<Option<AgencyDraft>> {
+    let before = AgencyInput::from_row(current);
+    let after = patch.apply(before.clone());
+    let parent_changed = after.parent_id != current.parent_id;
+    let parent_id = after.parent_id;
+    let draft = after.into_draft();
+    let errors = draft.as_ref().err().cloned().unwrap_or_default();
+    let errors =
+        store::check_references(conn, Some(current.id), parent_id, parent_changed, errors)?;
+    match draft {
+        Ok(draft) if errors.is_empty() => {
+            let unchanged = before.into_draft().is_ok_and(|stored| stored == draft);
+            Ok((!unchanged).then_some(draft))
+        }
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
 /// Filters of the agency list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -358,12 +394,14 @@ pub async fn list_agencies(
     policy::authorize(&actor.caller, Action::ReadAgencies)?;
     let (filters, controls) = parse_list(&req)?;
     if let Format::Csv { semicolon } = controls.format {
-        return Ok(csv_export(
+        return csv_export(
             state.get_ref().clone(),
+            actor.caller,
             filters,
             controls,
             semicolon,
-        ));
+        )
+        .await;
     }
     let (rows, total) = {
         let (filters, controls) = (filters.clone(), controls.clone());
@@ -376,50 +414,60 @@ pub async fn list_agencies(
     let page = Page::from_rows(rows, total, &controls, |row| {
         (store::sort_key(row, sort), row.id)
     })
-    .map(Agency::from);
+    .map(|row| Agency::for_caller(row, &actor.caller));
     list_response(&req, &state, &page)
 }
 
-fn csv_export(
+async fn csv_export(
     state: AppState,
+    caller: Caller,
     filters: AgencyFilters,
     controls: ListControls<store::AgencySort>,
     semicolon: bool,
-) -> HttpResponse {
+) -> ApiResult<HttpResponse> {
     use crate::http::csv;
-    let sort = controls.sort.field;
-    csv::response(
-        "agencies",
-        csv::columns::<Agency>(),
-        semicolon,
-        move |after| {
-            let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
-            let sort_param = controls.sort.to_param();
-            async move {
-                let rows = db
-                    .read(move |conn| {
-                        store::page(
-                            conn,
-                            &filters,
-                            &controls,
-                            after.as_ref(),
-                            csv::BATCH_SIZE,
-                            0,
-                        )
-                    })
-                    .await?;
-                let next = (rows.len() as i64 == csv::BATCH_SIZE)
-                    .then(|| rows.last())
-                    .flatten()
-                    .map(|last| crate::http::pagination::CursorPosition {
-                        sort: sort_param,
-                        key: store::sort_key(last, sort),
-                        id: last.id,
-                    });
-                Ok((rows.into_iter().map(Agency::from).collect::<Vec<_>>(), next))
-            }
-        },
-    )
+    use crate::http::pagination::CursorPosition;
+    let sort = controls.sort;
+    let next_batch = move |after: Option<CursorPosition>| {
+        let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
+        let caller = caller.clone();
+        async move {
+            let rows = db
+                .read(move |conn| {
+                    store::page(
+                        conn,
+                        &filters,
+                        &controls,
+                        after.as_ref(),
+                        csv::BATCH_SIZE,
+                        0,
+                    )
+                })
+                .await?;
+            let next = (rows.len() as i64 == csv::BATCH_SIZE)
+                .then(|| rows.last())
+                .flatten()
+                .map(|last| CursorPosition {
+                    sort: sort.to_param(),
+                    key: store::sort_key(last, sort.field),
+                    id: last.id,
+                });
+            let agencies = rows.into_iter().map(|row| Agency::for_caller(row, &caller));
+            Ok((agencies.collect::<Vec<_>>(), next))
+        }
+    };
+    csv::response("agencies", csv::columns::<Agency>(), semicolon, next_batch).await
+}
+
+/// An agency answer with its `ETag` (and 304 for a matching `If-None-Match` on `GET`).
+fn agency_response(
+    req: &HttpRequest,
+    response: actix_web::HttpResponseBuilder,
+    row: AgencyRow,
+    caller: &Caller,
+) -> HttpResponse {
+    let version = row.version;
+    json_with_etag(req, response, version, &Agency::for_caller(row, caller))
 }
 
 /// Get an agency
@@ -446,11 +494,11 @@ pub async fn get_agency(
     policy::authorize(&actor.caller, Action::ReadAgencies)?;
     let id = id.into_inner();
     let row = state.db.read(move |conn| store::find(conn, id)).await?;
-    Ok(json_with_etag(
+    Ok(agency_response(
         &req,
         HttpResponse::Ok(),
-        row.version,
-        &Agency::from(row),
+        row,
+        &actor.caller,
     ))
 }
 
@@ -502,18 +550,14 @@ pub async fn create_agency(
     let location = format!("{}/api/v1/agencies/{}", state.config.public_url, row.id);
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location));
-    Ok(json_with_etag(
-        &req,
-        response,
-        row.version,
-        &Agency::from(row),
-    ))
+    Ok(agency_response(&req, response, row, &actor.caller))
 }
 
 /// Update an agency
 ///
 /// A JSON merge patch (`application/merge-patch+json` or `application/json`). With
-/// `If-Match`, the change applies only to that version (412 otherwise).
+/// `If-Match`, the change applies only to that version (412 otherwise). A patch that
+/// changes nothing keeps the version.
 #[utoipa::path(
     tag = "agencies",
     operation_id = "update_agency",
@@ -538,7 +582,7 @@ pub async fn update_agency(
     req: HttpRequest,
     id: web::Path<i64>,
     actor: RequestActor,
-    if_match: IfMatch,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
     JsonBody(patch): JsonBody<AgencyPatch>,
 ) -> ApiResult<HttpResponse> {
@@ -547,30 +591,16 @@ pub async fn update_agency(
     let row = state
         .db
         .write(actor.write_context(), move |conn, _context| {
-            store::modify(conn, id, if_match, |conn, current| {
-                let before = AgencyInput::from_row(current);
-                let after = patch.apply(before.clone());
-                if after == before {
-                    return Ok(None);
-                }
-                let parent_changed = after.parent_id != current.parent_id;
-                let parent_id = after.parent_id;
-                let draft = after.into_draft();
-                let errors = draft.as_ref().err().cloned().unwrap_or_default();
-                let errors =
-                    store::check_references(conn, Some(id), parent_id, parent_changed, errors)?;
-                match draft {
-                    Ok(draft) if errors.is_empty() => Ok(Some(draft)),
-                    _ => Err(ApiError::Validation(errors)),
-                }
+            store::update(conn, id, &expected, |conn, current| {
+                revise(conn, current, &patch)
             })
         })
         .await?;
-    Ok(json_with_etag(
+    Ok(agency_response(
         &req,
         HttpResponse::Ok(),
-        row.version,
-        &Agency::from(row),
+        row,
+        &actor.caller,
     ))
 }
 
@@ -586,6 +616,7 @@ pub async fn update_agency(
     responses(
         (status = 204, description = "Archived"),
         (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
         (status = 503, response = super::problems::Unavailable),
     )
@@ -594,7 +625,7 @@ pub async fn update_agency(
 pub async fn archive_agency(
     id: web::Path<i64>,
     actor: RequestActor,
-    if_match: IfMatch,
+    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -602,19 +633,7 @@ pub async fn archive_agency(
     state
         .db
         .write(actor.write_context(), move |conn, _context| {
-            store::modify(conn, id, if_match, |_, current| {
-                if !current.active {
-                    return Ok(None);
-                }
-                let archived = AgencyInput {
-                    active: Some(false),
-                    ..AgencyInput::from_row(current)
-                };
-                archived
-                    .into_draft()
-                    .map(Some)
-                    .map_err(ApiError::Validation)
-            })
+            store::archive(conn, id, &expected)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -71,20 +71,33 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// Whether the client asked for CSV with `Accept: text/csv`.
+/// Whether the client asked for CSV with `Accept: text/csv` (and not with `q=0`).
 pub fn accepts_csv(req: &HttpRequest) -> bool {
     req.headers()
         .get_all(header::ACCEPT)
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|media| {
-            media
-                .split(';')
+            let mut parts = media.split(';').map(str::trim);
+            let is_csv = parts
                 .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("text/csv")
+                .is_some_and(|m| m.eq_ignore_ascii_case("text/csv"));
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            is_csv && !refused
         })
+}
+
+/// Timestamps in answers: RFC 3339 in UTC with a fixed six fractional digits
+/// (`2016-10-12T03:00:00.000000Z`), so every value has the same shape.
+pub fn rfc3339<S: serde::Serializer>(
+    at: &chrono::DateTime<chrono::Utc>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
 }
 
 /// A JSON answer for one record: `ETag` from its version, and 304 for a `GET` whose

@@ -36,6 +36,16 @@ impl Manager {
         Self { url }
     }
 
+    /// Opens one connection; the error is one line (libpq's are several).
+    pub fn connect_once(url: &DatabaseUrl) -> Result<DbConnection, String> {
+        Self::establish(url).map_err(|e| {
+            e.to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
     pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
         use diesel::r2d2::Error;
         match url.backend() {

@@ -6,7 +6,7 @@ mod migrate;
 pub mod schema;
 mod url;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::Connection;
@@ -40,9 +40,12 @@ pub struct PoolOptions {
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
-    /// SQLite allows one writer at a time; taking turns here, before `BEGIN`, avoids the
-    /// "database is locked" errors two deferred transactions get when both try to write.
-    sqlite_writer: Arc<Mutex<()>>,
+    /// How long a request waits for a connection (or, on SQLite, its turn to write).
+    wait: Duration,
+    /// SQLite allows one writer at a time; taking turns here, before a connection is taken
+    /// and `BEGIN` runs, avoids the "database is locked" errors two deferred transactions
+    /// get when both try to write, and leaves the pool to readers meanwhile.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -56,7 +59,8 @@ impl Db {
         Self {
             pool,
             backend: url.backend(),
-            sqlite_writer: Arc::new(Mutex::new(())),
+            wait: options.connection_timeout,
+            sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -93,13 +97,17 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        let sqlite_writer = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
+        let turn = match self.backend {
+            Backend::Sqlite => Some(
+                tokio::time::timeout(self.wait, self.sqlite_writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| ApiError::Unavailable)?,
+            ),
+            Backend::Postgres => None,
+        };
         actix_web::web::block(move || {
+            let _turn = turn;
             let mut conn = pool.get()?;
-            // A poisoned lock only means another write panicked; the database is intact.
-            let _turn = sqlite_writer
-                .as_ref()
-                .map(|lock| lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
             conn.transaction(|conn| change(conn, &context))
         })
         .await

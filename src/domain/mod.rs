@@ -53,3 +53,4 @@ macro_rules! text_enum {
 pub mod agency;
 pub mod nip;
 pub mod text;
+pub mod version;

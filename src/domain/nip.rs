@@ -6,7 +6,13 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Utc};
+
+/// No serving civil servant was born before this year; earlier birth dates are typos.
+const EARLIEST_BIRTH_YEAR: i32 = 1900;
+
+/// Digits before each place a space may separate the groups: `19860926 201505 1 001`.
+const GROUP_BREAKS: [usize; 3] = [8, 14, 15];
 
 /// A NIP that has passed every check; it cannot hold an invalid value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +46,7 @@ impl NipError {
 
 impl Nip {
     pub fn parse(input: &str) -> Result<Self, NipError> {
-        let bare: String = input.chars().filter(|c| *c != ' ').collect();
-        if !bare.chars().all(|c| c.is_ascii_digit()) {
-            return Err(NipError::NotDigits);
-        }
+        let bare = strip_group_spaces(input)?;
         if bare.len() != 18 {
             return Err(NipError::InvalidLength);
         }
@@ -52,6 +55,7 @@ impl Nip {
             bare[range].parse().unwrap_or(0)
         };
         let birth = NaiveDate::from_ymd_opt(number(0..4) as i32, number(4..6), number(6..8))
+            .filter(|date| date.year() >= EARLIEST_BIRTH_YEAR && *date <= Utc::now().date_naive())
             .ok_or(NipError::InvalidBirthDate)?;
         let (appointment_year, appointment_month) = (number(8..12) as i32, number(12..14));
         if !(1..=12).contains(&appointment_month) {
@@ -69,6 +73,7 @@ impl Nip {
         Ok(Self(bare))
     }
 
+    /// The digits without the optional single spaces between groups.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -82,6 +87,28 @@ impl fmt::Display for Nip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Removes the single spaces allowed between the groups; anything else is not a NIP.
+fn strip_group_spaces(input: &str) -> Result<String, NipError> {
+    let mut bare = String::with_capacity(18);
+    let mut previous_was_space = false;
+    for c in input.chars() {
+        match c {
+            '0'..='9' => {
+                bare.push(c);
+                previous_was_space = false;
+            }
+            ' ' if !previous_was_space && GROUP_BREAKS.contains(&bare.len()) => {
+                previous_was_space = true;
+            }
+            _ => return Err(NipError::NotDigits),
+        }
+    }
+    if previous_was_space {
+        return Err(NipError::NotDigits);
+    }
+    Ok(bare)
 }
 
 /// `validator` adapter: reports the specific [`NipError`] code.
@@ -105,6 +132,11 @@ mod tests {
     fn names_each_way_a_nip_can_be_wrong() {
         let cases = [
             ("19860926 201505 1 00x", NipError::NotDigits),
+            ("1986 0926 201505 1 001", NipError::NotDigits),
+            ("19860926  201505 1 001", NipError::NotDigits),
+            ("19860926 201505 1 001 ", NipError::NotDigits),
+            ("18860926 201505 1 001", NipError::InvalidBirthDate),
+            ("29860926 299905 1 001", NipError::InvalidBirthDate),
             ("19860926 201505 1 01", NipError::InvalidLength),
             ("19860231 201505 1 001", NipError::InvalidBirthDate),
             ("19860926 201513 1 001", NipError::InvalidAppointmentMonth),

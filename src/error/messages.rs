@@ -37,9 +37,11 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
             "must be 6-32 characters of digits, spaces, +, -, ( and ), e.g. (0287) 381234".into()
         }
         "nip_invalid_length" => "a NIP has 18 digits (spaces are allowed between groups)".into(),
-        "nip_not_digits" => "a NIP may contain only digits and spaces".into(),
+        "nip_not_digits" => {
+            "a NIP is 18 digits, with at most single spaces between its groups (19860926 201505 1 001)".into()
+        }
         "nip_invalid_birth_date" => {
-            "the birth date (digits 1-8, YYYYMMDD) is not a real date".into()
+            "the birth date (digits 1-8, YYYYMMDD) is not a real date since 1900".into()
         }
         "nip_invalid_month" => "the appointment month (digits 13-14) must be 01-12".into(),
         "nip_appointment_before_birth" => {

@@ -275,13 +275,32 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
             | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
             | Error::BrokenTransactionManager => Self::Unavailable,
-            // SQLite answers "database is locked" once its busy timeout is spent.
-            Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+            Error::DatabaseError(_, ref info) if connection_lost(info.message()) => {
                 Self::Unavailable
             }
             other => Self::Internal(format!("database error: {other}")),
         }
     }
+}
+
+/// Whether a database error means the server went away or is busy (a 503 the client may
+/// retry), not that the query was wrong. libpq reports a connection killed mid-query (an
+/// administrator shutdown, a failover) only in its message.
+fn connection_lost(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        // SQLite, once its busy timeout is spent:
+        "database is locked",
+        // PostgreSQL / libpq:
+        "server closed the connection unexpectedly",
+        "terminating connection",
+        "could not receive data from server",
+        "could not send data to server",
+        "no connection to the server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "SSL connection has been closed",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -13,7 +13,10 @@ use super::request_context::RequestId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
+    /// No credentials.
     Anonymous,
+    /// The operator at the command line (`inovik seed`), not an HTTP request.
+    System,
 }
 
 /// The caller together with the request id: what a write needs to carry.

@@ -7,12 +7,10 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
 use sha2::{Digest, Sha256};
 
+use crate::domain::version::ExpectedVersion;
 use crate::error::ApiError;
 
-/// The strong entity tag of a record at `version`: `"3"`.
-pub fn version_etag(version: i64) -> String {
-    format!("\"{version}\"")
-}
+pub use crate::domain::version::entity_tag as version_etag;
 
 /// A weak entity tag for a computed representation (a list page): a hash of its bytes.
 pub fn content_etag(body: &[u8]) -> String {
@@ -39,54 +37,37 @@ pub fn not_modified(etag: &str) -> HttpResponse {
         .finish()
 }
 
-/// The version a write is conditional on, from `If-Match`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMatch {
-    /// No `If-Match`, or `*`: the write applies to the current version.
-    Any,
-    /// The write applies only if the record is still at this version.
-    Version(i64),
-    /// An `If-Match` naming no version we ever issued: it can never match (412).
-    Never,
-}
-
-impl IfMatch {
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let Some(value) = headers.get(header::IF_MATCH) else {
-            return Self::Any;
-        };
-        let Ok(value) = value.to_str() else {
-            return Self::Never;
-        };
-        let value = value.trim();
-        if value == "*" {
-            return Self::Any;
-        }
-        // Strong comparison: a weak tag never matches for If-Match.
-        value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .and_then(|v| v.parse::<i64>().ok())
-            .map_or(Self::Never, Self::Version)
-    }
-
-    /// Fails with 412 unless the record's `current` version satisfies this condition.
-    pub fn check(self, current: i64) -> Result<(), ApiError> {
-        match self {
-            Self::Any => Ok(()),
-            Self::Version(expected) if expected == current => Ok(()),
-            _ => Err(ApiError::PreconditionFailed {
-                current_version: current,
-            }),
+/// Reads `If-Match` (every header line, comma-separated lists) into the condition a
+/// write is under.
+pub fn expected_version(headers: &HeaderMap) -> ExpectedVersion {
+    let mut tags = Vec::new();
+    let mut present = false;
+    for value in headers.get_all(header::IF_MATCH) {
+        present = true;
+        // A value that is not text can match nothing; it still makes the write conditional.
+        let Ok(value) = value.to_str() else { continue };
+        for tag in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            if tag == "*" {
+                return ExpectedVersion::Any;
+            }
+            tags.push(tag.to_owned());
         }
     }
+    if present {
+        ExpectedVersion::OneOf(tags)
+    } else {
+        ExpectedVersion::Any
+    }
 }
+
+/// `If-Match` as an extractor.
+pub struct IfMatch(pub ExpectedVersion);
 
 impl FromRequest for IfMatch {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Self::from_headers(req.headers())))
+        ready(Ok(Self(expected_version(req.headers()))))
     }
 }

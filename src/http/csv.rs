@@ -8,7 +8,7 @@ use std::future::Future;
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::openapi::{RefOr, Schema};
@@ -79,69 +79,60 @@ fn record(cells: &[String], delimiter: u8) -> Vec<u8> {
 
 /// Streams a CSV of every row `next_batch` yields. `next_batch(after)` returns up to
 /// [`BATCH_SIZE`] rows after the cursor and the cursor of its last row (None when done).
-pub fn response<T, F, Fut>(
+/// The first batch is read before the answer starts, so a database that is down is still
+/// a 503 rather than a 200 with a cut-off body.
+pub async fn response<T, F, Fut>(
     filename: &str,
     columns: Vec<String>,
     semicolon: bool,
     mut next_batch: F,
-) -> HttpResponse
+) -> ApiResult<HttpResponse>
 where
     T: Serialize + 'static,
     F: FnMut(Option<CursorPosition>) -> Fut + 'static,
     Fut: Future<Output = ApiResult<(Vec<T>, Option<CursorPosition>)>> + 'static,
 {
     let delimiter = if semicolon { b';' } else { b',' };
-    let mut header_line = "\u{feff}".as_bytes().to_vec();
-    header_line.extend(record(&columns, delimiter));
+    let (first_rows, mut after) = next_batch(None).await?;
+    let mut first_chunk = "\u{feff}".as_bytes().to_vec();
+    first_chunk.extend(record(&columns, delimiter));
+    first_chunk.extend(lines(&columns, &first_rows, delimiter));
 
-    enum State {
-        Header,
-        After(Option<CursorPosition>),
-        Done,
-    }
-    let body = stream::unfold(State::Header, move |state| {
-        let batch = match &state {
-            State::After(after) => Some(next_batch(after.clone())),
-            _ => None,
-        };
+    let rest = stream::unfold(after.take(), move |after| {
+        let batch = after.map(|after| next_batch(Some(after)));
         let columns = columns.clone();
-        let header_line = header_line.clone();
         async move {
-            match state {
-                State::Done => None,
-                State::Header => Some((
-                    Ok::<_, actix_web::Error>(Bytes::from(header_line)),
-                    State::After(None),
-                )),
-                State::After(_) => match batch?.await {
-                    Ok((rows, next)) => {
-                        let mut chunk = Vec::new();
-                        for row in &rows {
-                            chunk.extend(line(&columns, row, delimiter));
-                        }
-                        let state = next.map_or(State::Done, |n| State::After(Some(n)));
-                        Some((Ok(Bytes::from(chunk)), state))
-                    }
-                    Err(error) => {
-                        // The status line is long gone; ending the stream with an error
-                        // makes the client see a truncated download, not a short file.
-                        log::error!("CSV export stopped: {error}");
-                        Some((
-                            Err(actix_web::error::ErrorInternalServerError("export failed")),
-                            State::Done,
-                        ))
-                    }
-                },
+            match batch?.await {
+                Ok((rows, next)) => {
+                    Some((Ok(Bytes::from(lines(&columns, &rows, delimiter))), next))
+                }
+                Err(error) => {
+                    // The status line is long gone; ending the stream with an error
+                    // makes the client see a truncated download, not a short file.
+                    log::error!("CSV export stopped: {error}");
+                    Some((
+                        Err(actix_web::error::ErrorServiceUnavailable("export failed")),
+                        None,
+                    ))
+                }
             }
         }
     });
-    HttpResponse::Ok()
+    let body = stream::once(async move { Ok::<_, actix_web::Error>(Bytes::from(first_chunk)) })
+        .chain(rest);
+    Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}.csv\""),
         ))
-        .streaming(body)
+        .streaming(body))
+}
+
+fn lines<T: Serialize>(columns: &[String], rows: &[T], delimiter: u8) -> Vec<u8> {
+    rows.iter()
+        .flat_map(|row| line(columns, row, delimiter))
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use crate::db::schema::agencies;
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
 use crate::domain::text::{like_pattern_contains, search_text};
+use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::conditional::IfMatch;
 use crate::http::pagination::{CursorPosition, ListControls, Sort, SortField};
 
 /// An agency as stored.
@@ -284,6 +284,7 @@ pub fn check_references(
     mut errors: Vec<FieldError>,
 ) -> ApiResult<Vec<FieldError>> {
     if let (Some(parent_id), true) = (parent_id, parent_changed) {
+        lock_hierarchy(conn)?;
         match agencies::table
             .find(parent_id)
             .select(agencies::active)
@@ -351,7 +352,7 @@ pub fn insert(conn: &mut DbConnection, draft: AgencyDraft) -> ApiResult<AgencyRo
 
 /// Writes `draft` over agency `current` if it is still at `current.version`; `None` when
 /// someone else changed it first.
-pub fn update_if_current(
+fn update_if_current(
     conn: &mut DbConnection,
     current: &AgencyRow,
     draft: AgencyDraft,
@@ -370,24 +371,31 @@ pub fn update_if_current(
 /// How many times an unconditional write re-reads a record that changed under it.
 const WRITE_ATTEMPTS: usize = 5;
 
-/// Read-modify-write of one agency: `change` turns the current row into the new draft;
-/// the write happens only if the row is unchanged since it was read (one `UPDATE ...
-/// WHERE id = ? AND version = ?`), so concurrent writers cannot both win. With `If-Match`
-/// a lost race is a 412; without, the change is re-applied to the newer version.
-pub fn modify(
+/// One try at a versioned write: done, or beaten by another writer (try again).
+enum Attempt<T> {
+    Done(T),
+    Stale,
+}
+
+/// Read-check-write of one agency. Each attempt reads the row, checks `expected` (412 if
+/// it does not match) and writes with `UPDATE ... WHERE id = ? AND version = ?`, so two
+/// concurrent writers cannot both win. Without `If-Match` a lost race re-reads and
+/// re-applies the change to the newer version; with it, the re-read fails the check.
+fn versioned_write<T>(
     conn: &mut DbConnection,
     id: i64,
-    if_match: IfMatch,
-    mut change: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
-) -> ApiResult<AgencyRow> {
+    expected: &ExpectedVersion,
+    mut attempt: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Attempt<T>>,
+) -> ApiResult<T> {
     for _ in 0..WRITE_ATTEMPTS {
         let current = find(conn, id)?;
-        if_match.check(current.version)?;
-        let Some(draft) = change(conn, &current)? else {
-            return Ok(current); // nothing to change
-        };
-        if let Some(updated) = update_if_current(conn, &current, draft)? {
-            return Ok(updated);
+        if !expected.matches(current.version) {
+            return Err(ApiError::PreconditionFailed {
+                current_version: current.version,
+            });
+        }
+        if let Attempt::Done(result) = attempt(conn, &current)? {
+            return Ok(result);
         }
     }
     Err(ApiError::Conflict {
@@ -395,6 +403,65 @@ pub fn modify(
         detail: "the record kept changing while this request tried to update it; retry".into(),
         errors: Vec::new(),
     })
+}
+
+/// Replaces agency `id` with the draft `revise` makes of the current row (`None`: nothing
+/// to change, the row is returned as it is).
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    expected: &ExpectedVersion,
+    mut revise: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
+) -> ApiResult<AgencyRow> {
+    versioned_write(conn, id, expected, |conn, current| {
+        let Some(draft) = revise(conn, current)? else {
+            return Ok(Attempt::Done(current.clone()));
+        };
+        Ok(update_if_current(conn, current, draft)?.map_or(Attempt::Stale, Attempt::Done))
+    })
+}
+
+/// Archives agency `id` (`active = false`); archiving an archived agency changes nothing.
+/// Only `active` changes, so a row stored under older rules can always be archived.
+pub fn archive(conn: &mut DbConnection, id: i64, expected: &ExpectedVersion) -> ApiResult<()> {
+    versioned_write(conn, id, expected, |conn, current| {
+        if !current.active {
+            return Ok(Attempt::Done(()));
+        }
+        lock_hierarchy(conn)?;
+        let written = diesel::update(
+            agencies::table
+                .filter(agencies::id.eq(current.id))
+                .filter(agencies::version.eq(current.version)),
+        )
+        .set((
+            agencies::active.eq(false),
+            agencies::version.eq(current.version + 1),
+            agencies::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+        Ok(if written == 1 {
+            Attempt::Done(())
+        } else {
+            Attempt::Stale
+        })
+    })
+}
+
+/// Serialises changes to the agency tree for the rest of the transaction. PostgreSQL runs
+/// writers concurrently, and two that each pass the cycle check (A under B, B under A) or
+/// archive a parent while a child is added under it would otherwise both commit. SQLite
+/// writers already take turns.
+fn lock_hierarchy(conn: &mut DbConnection) -> ApiResult<()> {
+    /// Arbitrary but fixed advisory-lock key for the agency tree.
+    const AGENCY_TREE_LOCK: i64 = 0x6167_656e_6379;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::connection::SimpleConnection::batch_execute(
+            pg,
+            &format!("SELECT pg_advisory_xact_lock({AGENCY_TREE_LOCK})"),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> ApiResult<Option<AgencyRow>> {

@@ -35,14 +35,31 @@ async fn create_returns_201_with_location_and_the_stored_agency() {
         "Location is built from INOVIK_PUBLIC_URL, not the Host header"
     );
     assert_eq!(response.header("etag").as_deref(), Some("\"1\""));
-    assert_eq!(created["head_nip"], "197805122005012003", "NIP stored bare");
+    assert!(
+        created.get("head_nip").is_none(),
+        "a NIP is personal data: never shown anonymously"
+    );
+    let stored_nip = inovik::store::agencies::find(&mut app.state.db.get().unwrap(), id)
+        .unwrap()
+        .head_nip;
+    assert_eq!(
+        stored_nip.as_deref(),
+        Some("197805122005012003"),
+        "NIP stored bare"
+    );
     assert_eq!(
         created["region_code"], "3305",
         "region defaults to the deployment's"
     );
     assert_eq!(created["active"], true);
     assert_eq!(created["version"], 1);
-    assert!(created["created_at"].as_str().unwrap().ends_with('Z'));
+    let created_at = created["created_at"].as_str().unwrap();
+    assert_eq!(
+        created_at.len(),
+        "2016-10-12T03:00:00.000000Z".len(),
+        "{created_at}"
+    );
+    assert!(created_at.ends_with('Z'));
 
     let stored = app.get(&format!("/api/v1/agencies/{id}")).await;
     assert_eq!(stored.status, 200);
@@ -73,6 +90,7 @@ async fn each_way_a_nip_can_be_wrong_has_its_own_code() {
     let app = spawn_app().await;
     let cases = [
         ("19780512 200501 2 00A", "nip_not_digits"),
+        ("1978 0512 200501 2 003", "nip_not_digits"),
         ("1978051220050120", "nip_invalid_length"),
         ("19780231 200501 2 003", "nip_invalid_birth_date"),
         ("19780512 200513 2 003", "nip_invalid_month"),

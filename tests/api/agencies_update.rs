@@ -37,9 +37,12 @@ async fn merge_patch_changes_given_fields_clears_nulls_and_keeps_the_rest() {
 #[actix_web::test]
 async fn a_patch_that_changes_nothing_keeps_the_version() {
     let app = spawn_app().await;
-    let agency = app.create_agency(json!({"name": "Dinas A"})).await;
+    let agency = app
+        .create_agency(json!({"name": "Dinas A", "head_nip": "197805122005012003"}))
+        .await;
     let path = format!("/api/v1/agencies/{}", agency["id"]);
-    for body in [json!({}), json!({"name": "Dinas A"})] {
+    let same_nip_spaced = json!({"head_nip": "19780512 200501 2 003"});
+    for body in [json!({}), json!({"name": "Dinas A"}), same_nip_spaced] {
         let response = app.patch_json(&path, &body).await;
         assert_eq!(response.status, 200);
         assert_eq!(response.json()["version"], 1);
@@ -104,6 +107,25 @@ async fn stale_if_match_is_412_and_changes_nothing() {
     assert_eq!(stored["version"], 2);
 
     for tag in ["W/\"2\"", "garbage"] {
+        let response = app
+            .request(Method::PATCH, &path)
+            .header("if-match", tag)
+            .json(&json!({"name": "Edit three"}))
+            .send()
+            .await;
+        response.problem(412);
+    }
+    let in_a_list = app
+        .request(Method::PATCH, &path)
+        .header("if-match", "\"1\", \"2\"")
+        .json(&json!({"name": "Edit from a list"}))
+        .send()
+        .await;
+    assert_eq!(
+        in_a_list.status, 200,
+        "any tag of an If-Match list may match"
+    );
+    for tag in ["\"03\"", "\"+3\""] {
         let response = app
             .request(Method::PATCH, &path)
             .header("if-match", tag)
@@ -232,4 +254,66 @@ async fn changing_the_code_to_a_taken_one_is_409() {
     let response = app.patch_json(&path, &json!({"code": "DINKES"})).await;
     response.problem(409);
     assert_eq!(app.get(&path).await.json()["code"], "DISDIK");
+}
+
+#[actix_web::test]
+async fn concurrent_writers_with_one_version_cannot_both_win() {
+    let app = spawn_app().await;
+    let agency = app.create_agency(json!({})).await;
+    let path = format!("/api/v1/agencies/{}", agency["id"]);
+
+    let attempts = (0..8).map(|i| {
+        app.request(Method::PATCH, &path)
+            .header("if-match", "\"1\"")
+            .json(&json!({"name": format!("Writer {i}")}))
+            .send()
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 412).count(),
+        7,
+        "{statuses:?}"
+    );
+    let winner = responses.iter().find(|r| r.status == 200).unwrap().json()["name"].clone();
+    let stored = app.get(&path).await.json();
+    assert_eq!(
+        (stored["name"].clone(), stored["version"].clone()),
+        (winner, json!(2))
+    );
+}
+
+#[actix_web::test]
+async fn concurrent_moves_cannot_make_a_cycle() {
+    let app = spawn_app().await;
+    for round in 0..4 {
+        let a = app
+            .create_agency(json!({"code": format!("A-{round}")}))
+            .await;
+        let b = app
+            .create_agency(json!({"code": format!("B-{round}")}))
+            .await;
+        let (a_path, b_path) = (
+            format!("/api/v1/agencies/{}", a["id"]),
+            format!("/api/v1/agencies/{}", b["id"]),
+        );
+        let (first, second) = futures_util::future::join(
+            app.patch_json(&a_path, &json!({"parent_id": b["id"]})),
+            app.patch_json(&b_path, &json!({"parent_id": a["id"]})),
+        )
+        .await;
+        let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [200, 422],
+            "round {round}: exactly one move may win"
+        );
+    }
 }

@@ -93,6 +93,7 @@ fn an_unreachable_database_stops_the_start_with_one_clear_line() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     let first_line = stderr.lines().next().unwrap_or_default();
     assert!(
         first_line.starts_with(

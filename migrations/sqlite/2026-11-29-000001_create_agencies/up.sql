@@ -1,5 +1,6 @@
 -- Agencies: the SKPD/OPD, Setda sections, Puskesmas, RSUD and BUMD that own innovations.
--- Timestamps are stored as diesel writes them: 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
+-- Timestamps are stored as diesel writes them, text in UTC ('YYYY-MM-DD HH:MM:SS' with up to
+-- six fractional digits), which sorts in time order.
 CREATE TABLE agencies (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     code        TEXT    NOT NULL,
