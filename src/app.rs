@@ -1,7 +1,6 @@
 //! Builds the actix application and server around an [`AppState`].
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -33,10 +32,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     }
     drop(conn);
     let db = Db::new(&config.database_url, &config.pool);
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-    })
+    AppState::new(db, config)
 }
 
 /// The HTTP server on `listener`, ready to be awaited (or spawned, in tests).

@@ -11,8 +11,45 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Kemendagri code of Kabupaten Kebumen, the region this deployment serves.
 pub const DEFAULT_REGION_CODE: &str = "3305";
 
+/// `INOVIK_ENV`: production refuses insecure defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Sign-in settings.
+#[derive(Clone)]
+pub struct AuthConfig {
+    /// HMAC key of access tokens (`INOVIK_JWT_SECRET`, at least 32 bytes).
+    pub jwt_secret: Vec<u8>,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_seconds: i64,
+    pub refresh_token_seconds: i64,
+    /// Argon2id cost: memory in KiB, iterations, lanes.
+    pub argon2: (u32, u32, u32),
+    /// Failed sign-ins for one username or client before it is slowed down.
+    pub free_failures: i64,
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("jwt_secret", &"<redacted>")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("access_token_seconds", &self.access_token_seconds)
+            .field("refresh_token_seconds", &self.refresh_token_seconds)
+            .field("argon2", &self.argon2)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub environment: Environment,
+    pub auth: AuthConfig,
     pub database_url: DatabaseUrl,
     pub bind: String,
     /// Base URL clients see (no trailing `/`), for `Location` and `Link` headers. Never
@@ -47,7 +84,51 @@ impl Config {
         if crate::domain::agency::validate_region_code(&region_code).is_err() {
             return Err("INOVIK_REGION_CODE must be 4 digits".into());
         }
+        let environment = match var("INOVIK_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(format!(
+                    "INOVIK_ENV must be development or production, not `{other}`"
+                ));
+            }
+        };
+        let jwt_secret = match (var("INOVIK_JWT_SECRET"), environment) {
+            (Some(secret), _) if secret.len() >= crate::auth::tokens::MIN_SECRET_BYTES => {
+                secret.into_bytes()
+            }
+            (Some(_), _) => {
+                return Err("INOVIK_JWT_SECRET must be at least 32 bytes".into());
+            }
+            (None, Environment::Production) => {
+                return Err(
+                    "INOVIK_JWT_SECRET is required in production (at least 32 random bytes)".into(),
+                );
+            }
+            (None, Environment::Development) => {
+                log::warn!(
+                    "INOVIK_JWT_SECRET is not set: using a random secret for this process only \
+                     (tokens die with it, and other processes will not accept them)"
+                );
+                crate::auth::secrets::random_token(48).into_bytes()
+            }
+        };
+        let auth = AuthConfig {
+            jwt_secret,
+            issuer: var("INOVIK_JWT_ISSUER").unwrap_or_else(|| "inovik".into()),
+            audience: var("INOVIK_JWT_AUDIENCE").unwrap_or_else(|| "inovik-api".into()),
+            access_token_seconds: number("INOVIK_ACCESS_TOKEN_SECONDS", 3600)?,
+            refresh_token_seconds: number("INOVIK_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)?,
+            argon2: (
+                number("INOVIK_ARGON2_MEMORY_KIB", 19_456)?,
+                number("INOVIK_ARGON2_ITERATIONS", 2)?,
+                number("INOVIK_ARGON2_PARALLELISM", 1)?,
+            ),
+            free_failures: number("INOVIK_SIGN_IN_FREE_FAILURES", 5)?,
+        };
         Ok(Self {
+            environment,
+            auth,
             database_url,
             bind,
             public_url,
@@ -66,6 +147,17 @@ impl Config {
     /// Settings for tests and tools: everything default but the database.
     pub fn for_database(database_url: DatabaseUrl) -> Self {
         Self {
+            environment: Environment::Development,
+            auth: AuthConfig {
+                jwt_secret: b"test-secret-that-is-long-enough-for-hs256".to_vec(),
+                issuer: "inovik".into(),
+                audience: "inovik-api".into(),
+                access_token_seconds: 3600,
+                refresh_token_seconds: 30 * 24 * 3600,
+                // Cheap hashing: tests sign in often; production uses the defaults.
+                argon2: (256, 1, 1),
+                free_failures: 5,
+            },
             database_url,
             bind: "127.0.0.1:0".into(),
             public_url: "http://127.0.0.1:8080".into(),

@@ -6,11 +6,13 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod operator;
 pub mod policy;
 pub mod seed;
 pub mod store;

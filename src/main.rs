@@ -28,6 +28,30 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (as committed in openapi/openapi.json).
     Openapi,
+    /// Create a user (e.g. the first administrator). The password is read from a prompt,
+    /// or from one line of stdin when stdin is not a terminal; never from a flag.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// admin, agency_editor or viewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The agency an agency_editor acts for, by code (e.g. BAG-HUKUM).
+        #[arg(long)]
+        agency_code: Option<String>,
+    },
+    /// Create an API client for another regional system; prints its id and secret once.
+    CreateClient {
+        #[arg(long)]
+        name: String,
+        /// admin, agency_editor or viewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        agency_code: Option<String>,
+    },
     /// Load sample data; safe to run again.
     Seed {
         /// The agencies of the Kebumen story: Setda and its sections, BPMPT, the RSUD,
@@ -83,6 +107,40 @@ fn run(command: Command) -> Result<(), String> {
             let report = actix_web::rt::System::new()
                 .block_on(inovik::seed::demo(&state))
                 .map_err(|e| format!("seeding failed: {e}"))?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::CreateUser {
+            username,
+            role,
+            display_name,
+            agency_code,
+        } => {
+            let password = inovik::operator::read_password()?;
+            let state = inovik::app::prepare(Config::from_env()?)?;
+            let report = actix_web::rt::System::new().block_on(inovik::operator::create_user(
+                &state,
+                &username,
+                display_name,
+                &role,
+                agency_code,
+                password,
+            ))?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::CreateClient {
+            name,
+            role,
+            agency_code,
+        } => {
+            let state = inovik::app::prepare(Config::from_env()?)?;
+            let report = actix_web::rt::System::new().block_on(inovik::operator::create_client(
+                &state,
+                name,
+                &role,
+                agency_code,
+            ))?;
             println!("{report}");
             Ok(())
         }

@@ -164,7 +164,7 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
     };
     let created = state
         .db
-        .write(context, move |conn, _context| {
+        .write(context, move |conn, context| {
             let mut created = 0;
             for sample in SAMPLES {
                 if store::find_by_code(conn, sample.code)?.is_some() {
@@ -181,6 +181,7 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
                     .map_err(|e| ApiError::internal(format!("bad sample NIP: {}", e.code())))?;
                 store::insert(
                     conn,
+                    context,
                     AgencyDraft {
                         code: sample.code.into(),
                         name: sample.name.into(),

@@ -19,7 +19,7 @@ use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{ListControls, ListParams, Page};
+use crate::http::pagination::{CsvParams, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
 use crate::store::agencies::{self as store, AgencyFilters, AgencyRow};
 
@@ -278,6 +278,18 @@ pub struct AgencyPatch {
 }
 
 impl AgencyPatch {
+    /// Whether the patch touches only the head and contact fields, which an agency editor
+    /// may change on its own agency.
+    fn contact_only(&self) -> bool {
+        self.code.is_none()
+            && self.name.is_none()
+            && self.short_name.is_none()
+            && self.kind.is_none()
+            && self.parent_id.is_none()
+            && self.region_code.is_none()
+            && self.active.is_none()
+    }
+
     fn apply(&self, mut input: AgencyInput) -> AgencyInput {
         macro_rules! merge {
             ($($field:ident),+) => {
@@ -374,16 +386,18 @@ fn parse_list(req: &HttpRequest) -> ApiResult<(AgencyFilters, ListControls<store
 #[utoipa::path(
     tag = "agencies",
     operation_id = "list_agencies",
-    params(ListParams, AgencyListParams),
+    params(ListParams, CsvParams, AgencyListParams),
     responses(
         (status = 200, description = "A page of agencies", body = Page<Agency>,
             headers(("ETag" = String, description = "Weak tag of this page"),
                     ("Link" = String, description = "RFC 8288 links: first, prev, next, last")),
             content((Page<Agency> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
         (status = 503, response = super::problems::Unavailable),
-    )
+    ),
+    security((), ("bearer_auth" = []))
 )]
 #[get("")]
 pub async fn list_agencies(
@@ -480,9 +494,11 @@ fn agency_response(
         (status = 200, description = "The agency", body = Agency,
             headers(("ETag" = String, description = "The agency's version, quoted: `\"3\"`"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
+        (status = 401, response = super::problems::Unauthorized),
         (status = 404, response = super::problems::NotFound),
         (status = 503, response = super::problems::Unavailable),
-    )
+    ),
+    security((), ("bearer_auth" = []))
 )]
 #[get("/{id}")]
 pub async fn get_agency(
@@ -504,7 +520,7 @@ pub async fn get_agency(
 
 /// Create an agency
 ///
-/// Answers 201 with the agency and its `Location`. A duplicate `code` is 409; every rule
+/// Administrators only. Answers 201 with the agency and its `Location`. A duplicate `code` is 409; every rule
 /// the input breaks is listed in one 422.
 #[utoipa::path(
     tag = "agencies",
@@ -515,12 +531,15 @@ pub async fn get_agency(
             headers(("Location" = String, description = "URL of the new agency"),
                     ("ETag" = String, description = "The agency's version, quoted"))),
         (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
         (status = 413, response = super::problems::PayloadTooLarge),
         (status = 415, response = super::problems::UnsupportedMediaType),
         (status = 422, response = super::problems::ValidationFailed),
         (status = 503, response = super::problems::Unavailable),
-    )
+    ),
+    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_agency(
@@ -538,11 +557,11 @@ pub async fn create_agency(
     let draft = input.into_draft();
     let row = state
         .db
-        .write(actor.write_context(), move |conn, _context| {
+        .write(actor.write_context(), move |conn, context| {
             let errors = draft.as_ref().err().cloned().unwrap_or_default();
             let errors = store::check_references(conn, None, parent_id, true, errors)?;
             match draft {
-                Ok(draft) if errors.is_empty() => store::insert(conn, draft),
+                Ok(draft) if errors.is_empty() => store::insert(conn, context, draft),
                 _ => Err(ApiError::Validation(errors)),
             }
         })
@@ -555,7 +574,9 @@ pub async fn create_agency(
 
 /// Update an agency
 ///
-/// A JSON merge patch (`application/merge-patch+json` or `application/json`). With
+/// A JSON merge patch (`application/merge-patch+json` or `application/json`).
+/// Administrators change anything; an agency editor changes only its own agency's head and
+/// contact fields (`head_name`, `head_nip`, `head_title`, `address`, `phone`, `email`). With
 /// `If-Match`, the change applies only to that version (412 otherwise). A patch that
 /// changes nothing keeps the version.
 #[utoipa::path(
@@ -568,6 +589,8 @@ pub async fn create_agency(
         (status = 200, description = "The updated agency", body = Agency,
             headers(("ETag" = String, description = "The agency's new version, quoted"))),
         (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
         (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
@@ -575,7 +598,8 @@ pub async fn create_agency(
         (status = 415, response = super::problems::UnsupportedMediaType),
         (status = 422, response = super::problems::ValidationFailed),
         (status = 503, response = super::problems::Unavailable),
-    )
+    ),
+    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_agency(
@@ -587,11 +611,15 @@ pub async fn update_agency(
     JsonBody(patch): JsonBody<AgencyPatch>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    policy::authorize(&actor.caller, Action::UpdateAgency { agency_id: id })?;
+    let action = Action::UpdateAgency {
+        agency_id: id,
+        contact_only: patch.contact_only(),
+    };
+    policy::authorize(&actor.caller, action)?;
     let row = state
         .db
-        .write(actor.write_context(), move |conn, _context| {
-            store::update(conn, id, &expected, |conn, current| {
+        .write(actor.write_context(), move |conn, context| {
+            store::update(conn, context, id, &expected, |conn, current| {
                 revise(conn, current, &patch)
             })
         })
@@ -606,8 +634,8 @@ pub async fn update_agency(
 
 /// Archive an agency
 ///
-/// Sets `active` to false; the agency stays readable. Archiving an archived agency
-/// changes nothing.
+/// Administrators only. Sets `active` to false; the agency stays readable. Archiving an
+/// archived agency changes nothing.
 #[utoipa::path(
     tag = "agencies",
     operation_id = "archive_agency",
@@ -615,11 +643,14 @@ pub async fn update_agency(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Archived"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
         (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
         (status = 503, response = super::problems::Unavailable),
-    )
+    ),
+    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn archive_agency(
@@ -632,8 +663,8 @@ pub async fn archive_agency(
     policy::authorize(&actor.caller, Action::ArchiveAgency { agency_id: id })?;
     state
         .db
-        .write(actor.write_context(), move |conn, _context| {
-            store::archive(conn, id, &expected)
+        .write(actor.write_context(), move |conn, context| {
+            store::archive(conn, context, id, &expected)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

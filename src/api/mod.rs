@@ -1,9 +1,15 @@
 //! The HTTP API: every route, registered through utoipa so the OpenAPI document lists
 //! them all, and the response helpers the handlers share.
 
+mod accounts;
 pub mod agencies;
+pub mod api_clients;
+pub mod audit_events;
+pub mod auth;
 pub mod health;
+pub mod me;
 pub mod problems;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -13,6 +19,7 @@ use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
+use crate::auth::{PasswordHasher, TokenKeys};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -24,6 +31,29 @@ use crate::http::pagination::Page;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    pub tokens: TokenKeys,
+    pub passwords: PasswordHasher,
+}
+
+impl AppState {
+    /// The state for `config` on `db`, with its token keys and password hasher.
+    pub fn new(db: Db, config: Config) -> Result<Self, String> {
+        let auth = &config.auth;
+        let tokens = TokenKeys::new(
+            &auth.jwt_secret,
+            &auth.issuer,
+            &auth.audience,
+            auth.access_token_seconds,
+        )?;
+        let (memory, iterations, parallelism) = auth.argon2;
+        let passwords = PasswordHasher::new(memory, iterations, parallelism)?;
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            tokens,
+            passwords,
+        })
+    }
 }
 
 #[derive(OpenApi)]
@@ -44,20 +74,70 @@ pub struct AppState {
             problems::BadRequest, problems::NotFound, problems::Conflict,
             problems::PreconditionFailed, problems::PayloadTooLarge,
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
+            problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
+            problems::OAuthError,
         )
     ),
+    modifiers(&SecuritySchemes),
     tags(
+        (name = "auth", description = "Tokens: OAuth 2.0 password, client-credentials and \
+            refresh-token grants; revocation."),
+        (name = "me", description = "The signed-in account."),
         (name = "agencies", description = "Government bodies that own innovations: dinas and \
             badan (SKPD/OPD), Setda sections, Puskesmas, the RSUD, BUMD."),
+        (name = "users", description = "People who sign in (administrators only)."),
+        (name = "api-clients", description = "Other regional systems that sign in with client \
+            credentials (administrators only)."),
+        (name = "audit", description = "Every write, who made it and what changed \
+            (administrators only)."),
         (name = "health", description = "Liveness and readiness probes."),
     )
 )]
 pub struct ApiDoc;
 
+/// The security schemes: bearer JWTs from `/api/v1/auth/token` for every operation that
+/// needs an account, and HTTP Basic client credentials at the token endpoint.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer_auth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from POST /api/v1/auth/token (valid one hour).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "client_basic",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "client_id and client_secret of an API client, at the token endpoint only.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
 /// Registers every route; used both to serve and to generate the document.
 pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
+        .service(scope("/api/v1/auth").configure(auth::configure))
+        .service(scope("/api/v1/me").configure(me::configure))
         .service(scope("/api/v1/agencies").configure(agencies::configure))
+        .service(scope("/api/v1/users").configure(users::configure))
+        .service(scope("/api/v1/api-clients").configure(api_clients::configure))
+        .service(scope("/api/v1/audit-events").configure(audit_events::configure))
         .service(scope("/health").configure(health::configure));
 }
 

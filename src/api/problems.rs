@@ -71,3 +71,41 @@ pub struct ValidationFailed(Problem);
     "status": 503, "detail": "the database cannot be reached; retry in a few seconds",
     "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct Unavailable(Problem);
+
+/// No bearer token where one is needed, or a token that is invalid, expired, or whose
+/// account is deactivated. Carries `WWW-Authenticate: Bearer`.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/unauthorized", "title": "Authentication required",
+    "status": 401, "detail": "this needs a bearer token from /api/v1/auth/token",
+    "instance": "/api/v1/users", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}),
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"inovik\"`")))]
+pub struct Unauthorized(Problem);
+
+/// Signed in, but the account's role (or agency) does not allow this.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/forbidden", "title": "Not allowed",
+    "status": 403, "detail": "the viewer role may not do this",
+    "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct Forbidden(Problem);
+
+/// Too many failed sign-ins for this username or client; retry after `Retry-After`.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/too-many-requests", "title": "Too many attempts",
+    "status": 429, "detail": "too many failed sign-ins; retry in 8 seconds", "error": "slow_down",
+    "instance": "/api/v1/auth/token", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}),
+    headers(("Retry-After" = i64, description = "Seconds to wait")))]
+pub struct TooManyRequests(Problem);
+
+/// An RFC 6749 token error: `error` is `invalid_request`, `invalid_grant`,
+/// `unsupported_grant_type` (400) or `invalid_client` (401).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/invalid-grant", "title": "Token request refused",
+    "status": 400, "detail": "the username or password is wrong, or the account is deactivated",
+    "error": "invalid_grant",
+    "error_description": "the username or password is wrong, or the account is deactivated",
+    "instance": "/api/v1/auth/token", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct OAuthError(Problem);

@@ -50,6 +50,7 @@ macro_rules! text_enum {
     };
 }
 
+pub mod account;
 pub mod agency;
 pub mod nip;
 pub mod text;

@@ -56,6 +56,18 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "unknown_field" => "is not a field of this resource".into(),
         "read_only" => "is set by the server and cannot be written".into(),
         "invalid_characters" => "must not contain NUL (U+0000) characters".into(),
+        "username_invalid" => {
+            "must be 3-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+                .into()
+        }
+        "password_too_short" => "must be at least 12 characters long".into(),
+        "password_too_long" => "must be at most 128 characters long".into(),
+        "password_too_simple" => "must not repeat a single character".into(),
+        "password_contains_username" => "must not contain the username".into(),
+        "password_incorrect" => "is not the current password".into(),
+        "agency_required" => "an agency editor must belong to an agency".into(),
+        "agency_not_found" => "no agency with this id exists".into(),
+        "agency_inactive" => "the agency is archived".into(),
         "invalid_type" => "has the wrong JSON type".into(),
         "unknown_parameter" => "is not a parameter of this endpoint".into(),
         "duplicate_parameter" => "is given more than once".into(),

@@ -84,6 +84,15 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
     pub errors: Vec<FieldError>,
+    /// On the token endpoint: the RFC 6749 error code (`invalid_grant`, `invalid_client`,
+    /// `invalid_request`, `unsupported_grant_type`, `slow_down`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub error: Option<String>,
+    /// On the token endpoint: the RFC 6749 error description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub error_description: Option<String>,
 }
 
 /// Everything that can go wrong while serving a request.
@@ -93,6 +102,26 @@ pub enum ApiError {
     BadRequest {
         detail: String,
         errors: Vec<FieldError>,
+    },
+    /// No credentials where they are needed, or credentials that are not valid.
+    Unauthorized {
+        detail: &'static str,
+        /// The token was presented but is not valid (RFC 6750 `invalid_token`).
+        invalid_token: bool,
+    },
+    /// Signed in, but this account may not do this.
+    Forbidden {
+        detail: String,
+    },
+    /// An OAuth 2.0 token-endpoint error (RFC 6749 section 5.2).
+    OAuth {
+        status: u16,
+        error: &'static str,
+        description: String,
+    },
+    /// Too many failed sign-ins; retry after this many seconds.
+    TooManyRequests {
+        retry_after: i64,
     },
     NotFound,
     MethodNotAllowed {
@@ -140,9 +169,35 @@ impl ApiError {
         Self::Internal(detail.to_string())
     }
 
+    /// 401 for a request that needs an account and has none.
+    pub fn sign_in_required() -> Self {
+        Self::Unauthorized {
+            detail: "this needs a bearer token from /api/v1/auth/token",
+            invalid_token: false,
+        }
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            detail: detail.into(),
+        }
+    }
+
+    pub fn oauth(status: u16, error: &'static str, description: impl Into<String>) -> Self {
+        Self::OAuth {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+
     fn slug_and_title(&self) -> (&'static str, &'static str) {
         match self {
             Self::BadRequest { .. } => ("bad-request", "Malformed request"),
+            Self::Unauthorized { .. } => ("unauthorized", "Authentication required"),
+            Self::Forbidden { .. } => ("forbidden", "Not allowed"),
+            Self::OAuth { error, .. } => (oauth_slug(error), "Token request refused"),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many attempts"),
             Self::NotFound => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { slug, .. } => (slug, "Conflict with the current state"),
@@ -161,6 +216,12 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         Some(match self {
             Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => detail.clone(),
+            Self::Unauthorized { detail, .. } => (*detail).to_owned(),
+            Self::Forbidden { detail } => detail.clone(),
+            Self::OAuth { description, .. } => description.clone(),
+            Self::TooManyRequests { retry_after } => {
+                format!("too many failed sign-ins; retry in {retry_after} seconds")
+            }
             Self::NotFound => "no resource at this address".into(),
             Self::MethodNotAllowed { allow } => {
                 format!("allowed methods: {}", allow.join(", "))
@@ -203,6 +264,15 @@ impl ApiError {
             instance: context.as_ref().map(|c| c.path.clone()),
             request_id: context.map(|c| c.request_id),
             errors: self.field_errors(),
+            error: match self {
+                Self::OAuth { error, .. } => Some((*error).to_owned()),
+                Self::TooManyRequests { .. } => Some("slow_down".to_owned()),
+                _ => None,
+            },
+            error_description: match self {
+                Self::OAuth { description, .. } => Some(description.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -223,6 +293,12 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::OAuth { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
+            }
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -258,6 +334,23 @@ impl ResponseError for ApiError {
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            Self::Unauthorized { invalid_token, .. } => {
+                let challenge = if *invalid_token {
+                    r#"Bearer realm="inovik", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="inovik""#
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            Self::OAuth { status: 401, .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="inovik""#));
+            }
+            Self::OAuth { .. } => {
+                response.insert_header((header::CACHE_CONTROL, "no-store"));
+            }
+            Self::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
             _ => {}
         }
         match serde_json::to_vec(&problem) {
@@ -280,6 +373,16 @@ impl From<diesel::result::Error> for ApiError {
             }
             other => Self::Internal(format!("database error: {other}")),
         }
+    }
+}
+
+fn oauth_slug(error: &str) -> &'static str {
+    match error {
+        "invalid_client" => "invalid-client",
+        "invalid_grant" => "invalid-grant",
+        "unsupported_grant_type" => "unsupported-grant-type",
+        "unauthorized_client" => "unauthorized-client",
+        _ => "invalid-request",
     }
 }
 

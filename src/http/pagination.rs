@@ -219,6 +219,13 @@ pub struct ListParams {
     q: Option<String>,
     /// Only records changed at or after this instant, archived ones included (for sync).
     updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The CSV export parameters of lists that offer one.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct CsvParams {
     /// `csv` returns every matching row as CSV (same as `Accept: text/csv`).
     #[param(inline)]
     format: Option<ListFormat>,

@@ -2,16 +2,18 @@
 
 use diesel::prelude::*;
 
+use super::cursor::cursor_key;
+use super::{Attempt, versioned_write};
 use crate::db::schema::agencies;
-use crate::db::{DbConnection, MultiBackend};
+use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
 use crate::domain::text::{like_pattern_contains, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::pagination::{CursorPosition, ListControls, Sort, SortField};
 
-/// An agency as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// An agency as stored (serialised as such into the audit trail).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = agencies, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
 pub struct AgencyRow {
     pub id: i64,
@@ -28,6 +30,7 @@ pub struct AgencyRow {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub active: bool,
+    #[serde(skip)]
     pub search_text: String,
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
@@ -171,43 +174,6 @@ fn filtered<'a>(
     query
 }
 
-/// Orders `query` by `sort` (then `id`) and, in cursor mode, starts after `after`.
-macro_rules! keyset {
-    ($query:expr, $column:expr, $descending:expr, $after:expr) => {{
-        let query = $query;
-        match ($descending, $after) {
-            (false, None) => query.order(($column.asc(), agencies::id.asc())),
-            (true, None) => query.order(($column.desc(), agencies::id.desc())),
-            (false, Some((key, id))) => query
-                .filter(
-                    $column
-                        .gt(key.clone())
-                        .or($column.eq(key).and(agencies::id.gt(id))),
-                )
-                .order(($column.asc(), agencies::id.asc())),
-            (true, Some((key, id))) => query
-                .filter(
-                    $column
-                        .lt(key.clone())
-                        .or($column.eq(key).and(agencies::id.lt(id))),
-                )
-                .order(($column.desc(), agencies::id.desc())),
-        }
-    }};
-}
-
-fn cursor_key<T: serde::de::DeserializeOwned>(
-    after: Option<&CursorPosition>,
-) -> ApiResult<Option<(T, i64)>> {
-    after
-        .map(|position| {
-            serde_json::from_value(position.key.clone())
-                .map(|key| (key, position.id))
-                .map_err(|_| ApiError::invalid_field("cursor", "invalid_cursor"))
-        })
-        .transpose()
-}
-
 /// One page (plus one row, to tell whether more follow) and, in page mode, the total.
 pub fn list(
     conn: &mut DbConnection,
@@ -250,18 +216,21 @@ pub fn page(
         AgencySort::Name => keyset!(
             query,
             agencies::name,
+            agencies::id,
             descending,
             cursor_key::<String>(after)?
         ),
         AgencySort::Code => keyset!(
             query,
             agencies::code,
+            agencies::id,
             descending,
             cursor_key::<String>(after)?
         ),
         AgencySort::CreatedAt => keyset!(
             query,
             agencies::created_at,
+            agencies::id,
             descending,
             cursor_key::<chrono::NaiveDateTime>(after)?
         ),
@@ -339,25 +308,44 @@ fn duplicate_code(error: diesel::result::Error) -> ApiError {
     )
 }
 
-pub fn insert(conn: &mut DbConnection, draft: AgencyDraft) -> ApiResult<AgencyRow> {
+/// The resource type agencies have in the audit trail.
+const RESOURCE: &str = "agency";
+
+pub fn insert(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    draft: AgencyDraft,
+) -> ApiResult<AgencyRow> {
     let now = super::now();
-    diesel::insert_into(agencies::table)
+    let row = diesel::insert_into(agencies::table)
         .values((
             AgencyValues::new(draft, 1, now),
             agencies::created_at.eq(now),
         ))
         .get_result::<AgencyRow>(conn)
-        .map_err(duplicate_code)
+        .map_err(duplicate_code)?;
+    let (before, after) = (None::<&AgencyRow>, Some(&row));
+    super::audit::record(
+        conn,
+        context,
+        "agency.create",
+        RESOURCE,
+        Some(row.id),
+        before,
+        after,
+    )?;
+    Ok(row)
 }
 
 /// Writes `draft` over agency `current` if it is still at `current.version`; `None` when
 /// someone else changed it first.
 fn update_if_current(
     conn: &mut DbConnection,
+    context: &WriteContext,
     current: &AgencyRow,
     draft: AgencyDraft,
 ) -> ApiResult<Option<AgencyRow>> {
-    diesel::update(
+    let updated = diesel::update(
         agencies::table
             .filter(agencies::id.eq(current.id))
             .filter(agencies::version.eq(current.version)),
@@ -365,87 +353,91 @@ fn update_if_current(
     .set(AgencyValues::new(draft, current.version + 1, super::now()))
     .get_result::<AgencyRow>(conn)
     .optional()
-    .map_err(duplicate_code)
-}
-
-/// How many times an unconditional write re-reads a record that changed under it.
-const WRITE_ATTEMPTS: usize = 5;
-
-/// One try at a versioned write: done, or beaten by another writer (try again).
-enum Attempt<T> {
-    Done(T),
-    Stale,
-}
-
-/// Read-check-write of one agency. Each attempt reads the row, checks `expected` (412 if
-/// it does not match) and writes with `UPDATE ... WHERE id = ? AND version = ?`, so two
-/// concurrent writers cannot both win. Without `If-Match` a lost race re-reads and
-/// re-applies the change to the newer version; with it, the re-read fails the check.
-fn versioned_write<T>(
-    conn: &mut DbConnection,
-    id: i64,
-    expected: &ExpectedVersion,
-    mut attempt: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Attempt<T>>,
-) -> ApiResult<T> {
-    for _ in 0..WRITE_ATTEMPTS {
-        let current = find(conn, id)?;
-        if !expected.matches(current.version) {
-            return Err(ApiError::PreconditionFailed {
-                current_version: current.version,
-            });
-        }
-        if let Attempt::Done(result) = attempt(conn, &current)? {
-            return Ok(result);
-        }
+    .map_err(duplicate_code)?;
+    if let Some(row) = &updated {
+        super::audit::record(
+            conn,
+            context,
+            "agency.update",
+            RESOURCE,
+            Some(row.id),
+            Some(current),
+            Some(row),
+        )?;
     }
-    Err(ApiError::Conflict {
-        slug: "concurrent-update",
-        detail: "the record kept changing while this request tried to update it; retry".into(),
-        errors: Vec::new(),
-    })
+    Ok(updated)
 }
 
 /// Replaces agency `id` with the draft `revise` makes of the current row (`None`: nothing
 /// to change, the row is returned as it is).
 pub fn update(
     conn: &mut DbConnection,
+    context: &WriteContext,
     id: i64,
     expected: &ExpectedVersion,
     mut revise: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
 ) -> ApiResult<AgencyRow> {
-    versioned_write(conn, id, expected, |conn, current| {
-        let Some(draft) = revise(conn, current)? else {
-            return Ok(Attempt::Done(current.clone()));
-        };
-        Ok(update_if_current(conn, current, draft)?.map_or(Attempt::Stale, Attempt::Done))
-    })
+    versioned_write(
+        conn,
+        expected,
+        |conn| find(conn, id),
+        |row| row.version,
+        |conn, current| {
+            let Some(draft) = revise(conn, current)? else {
+                return Ok(Attempt::Done(current.clone()));
+            };
+            Ok(update_if_current(conn, context, current, draft)?
+                .map_or(Attempt::Stale, Attempt::Done))
+        },
+    )
 }
 
 /// Archives agency `id` (`active = false`); archiving an archived agency changes nothing.
 /// Only `active` changes, so a row stored under older rules can always be archived.
-pub fn archive(conn: &mut DbConnection, id: i64, expected: &ExpectedVersion) -> ApiResult<()> {
-    versioned_write(conn, id, expected, |conn, current| {
-        if !current.active {
-            return Ok(Attempt::Done(()));
-        }
-        lock_hierarchy(conn)?;
-        let written = diesel::update(
-            agencies::table
-                .filter(agencies::id.eq(current.id))
-                .filter(agencies::version.eq(current.version)),
-        )
-        .set((
-            agencies::active.eq(false),
-            agencies::version.eq(current.version + 1),
-            agencies::updated_at.eq(super::now()),
-        ))
-        .execute(conn)?;
-        Ok(if written == 1 {
-            Attempt::Done(())
-        } else {
-            Attempt::Stale
-        })
-    })
+pub fn archive(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+) -> ApiResult<()> {
+    versioned_write(
+        conn,
+        expected,
+        |conn| find(conn, id),
+        |row| row.version,
+        |conn, current| {
+            if !current.active {
+                return Ok(Attempt::Done(()));
+            }
+            lock_hierarchy(conn)?;
+            let written = diesel::update(
+                agencies::table
+                    .filter(agencies::id.eq(current.id))
+                    .filter(agencies::version.eq(current.version)),
+            )
+            .set((
+                agencies::active.eq(false),
+                agencies::version.eq(current.version + 1),
+                agencies::updated_at.eq(super::now()),
+            ))
+            .get_result::<AgencyRow>(conn)
+            .optional()?;
+            let Some(archived) = written else {
+                return Ok(Attempt::Stale);
+            };
+            let (before, after) = (Some(current), Some(&archived));
+            super::audit::record(
+                conn,
+                context,
+                "agency.archive",
+                RESOURCE,
+                Some(id),
+                before,
+                after,
+            )?;
+            Ok(Attempt::Done(()))
+        },
+    )
 }
 
 /// Serialises changes to the agency tree for the rest of the transaction. PostgreSQL runs

@@ -1,7 +1,30 @@
 //! Diesel queries, one module per entity. No HTTP here: functions take a connection and
 //! return rows or an [`crate::error::ApiError`] by meaning.
 
+/// Orders a boxed query by `column` (then `id`) and, in cursor mode, starts after the
+/// `(key, id)` of the last row served: the keyset pagination every list uses.
+macro_rules! keyset {
+    ($query:expr, $column:expr, $id:expr, $descending:expr, $after:expr) => {{
+        let query = $query;
+        match ($descending, $after) {
+            (false, None) => query.order(($column.asc(), $id.asc())),
+            (true, None) => query.order(($column.desc(), $id.desc())),
+            (false, Some((key, id))) => query
+                .filter($column.gt(key.clone()).or($column.eq(key).and($id.gt(id))))
+                .order(($column.asc(), $id.asc())),
+            (true, Some((key, id))) => query
+                .filter($column.lt(key.clone()).or($column.eq(key).and($id.lt(id))))
+                .order(($column.desc(), $id.desc())),
+        }
+    }};
+}
+
+pub mod accounts;
 pub mod agencies;
+pub mod audit;
+pub mod cursor;
+pub mod refresh_tokens;
+pub mod sign_in;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 
@@ -34,4 +57,49 @@ pub fn conflict_on_unique(
         }
         _ => error.into(),
     }
+}
+
+/// How many times an unconditional write re-reads a record that changed under it.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// One try at a versioned write: done, or beaten by another writer (try again).
+pub enum Attempt<T> {
+    Done(T),
+    Stale,
+}
+
+/// Read-check-write of one record. Each attempt reads the row, checks `expected` (412 if
+/// it does not match) and writes with `UPDATE ... WHERE id = ? AND version = ?`, so two
+/// concurrent writers cannot both win. Without `If-Match` a lost race re-reads and
+/// re-applies the change to the newer version; with it, the re-read fails the check.
+pub fn versioned_write<R, T>(
+    conn: &mut crate::db::DbConnection,
+    expected: &crate::domain::version::ExpectedVersion,
+    mut read: impl FnMut(&mut crate::db::DbConnection) -> crate::error::ApiResult<R>,
+    version_of: impl Fn(&R) -> i64,
+    mut attempt: impl FnMut(&mut crate::db::DbConnection, &R) -> crate::error::ApiResult<Attempt<T>>,
+) -> crate::error::ApiResult<T> {
+    for _ in 0..WRITE_ATTEMPTS {
+        let current = read(conn)?;
+        let version = version_of(&current);
+        if !expected.matches(version) {
+            return Err(crate::error::ApiError::PreconditionFailed {
+                current_version: version,
+            });
+        }
+        if let Attempt::Done(result) = attempt(conn, &current)? {
+            return Ok(result);
+        }
+    }
+    Err(crate::error::ApiError::Conflict {
+        slug: "concurrent-update",
+        detail: "the record kept changing while this request tried to update it; retry".into(),
+        errors: Vec::new(),
+    })
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`: ASCII-only on SQLite, so only for text that is ASCII by rule or where
+    /// a near-miss in search is harmless.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }

@@ -397,7 +397,16 @@ async fn csv_export_has_bom_header_and_neutralised_cells() {
     ));
     assert!(lines[1].contains(",true,1,"));
     assert!(
-        !text.contains("197805122005012003"),
+        lines[2].contains(",197805122005012003,"),
+        "a signed-in export has the NIP"
+    );
+    let public = app
+        .request(Method::GET, "/api/v1/agencies?format=csv")
+        .anonymous()
+        .send()
+        .await;
+    assert!(
+        !public.text().contains("197805122005012003"),
         "no NIP in an anonymous export"
     );
     assert_eq!(lines.len(), 4, "two rows and the final CRLF");
@@ -414,10 +423,15 @@ async fn csv_export_streams_every_row_past_the_batch_size() {
     let app = spawn_app().await;
     // Arrange through the store: 1,203 agencies over HTTP would only slow the test down.
     let mut conn = app.state.db.get().unwrap();
+    let context = inovik::db::WriteContext {
+        caller: inovik::http::caller::Caller::System,
+        request_id: "test-setup".into(),
+    };
     conn.transaction::<_, inovik::error::ApiError, _>(|conn| {
         for i in 0..1203 {
             inovik::store::agencies::insert(
                 conn,
+                &context,
                 inovik::domain::agency::AgencyDraft {
                     code: format!("AG-{i:04}"),
                     name: format!("Dinas {}", i % 10),

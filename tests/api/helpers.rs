@@ -21,6 +21,9 @@ pub const PG_ENV: &str = "INOVIK_TEST_DATABASE_URL";
 pub struct TestApp {
     pub address: String,
     pub state: AppState,
+    /// Sent with every request unless the request says otherwise: an administrator's
+    /// access token, so tests of other behaviour are not refused for want of one.
+    pub admin_token: Option<String>,
     /// Held so the database outlives the app; dropped (and deleted) with it.
     #[allow(dead_code)]
     pub database: TestDatabase,
@@ -112,9 +115,22 @@ pub struct Request<'a> {
     path: String,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
+    token: Option<String>,
 }
 
 impl Request<'_> {
+    /// Sends no credentials.
+    pub fn anonymous(mut self) -> Self {
+        self.token = None;
+        self
+    }
+
+    /// Sends this bearer token instead of the administrator's.
+    pub fn bearer(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -134,6 +150,9 @@ impl Request<'_> {
     pub async fn send(self) -> TestResponse {
         let url = format!("{}{}", self.app.address, self.path);
         let mut request = self.app.client.request(self.method, url);
+        if let Some(token) = &self.token {
+            request = request.insert_header(("authorization", format!("Bearer {token}")));
+        }
         for (name, value) in &self.headers {
             request = request.insert_header((name.as_str(), value.as_str()));
         }
@@ -159,11 +178,78 @@ impl TestApp {
             path: path.to_owned(),
             headers: Vec::new(),
             body: None,
+            token: self.admin_token.clone(),
         }
     }
 
+    /// `GET` as an administrator.
     pub async fn get(&self, path: &str) -> TestResponse {
         self.request(Method::GET, path).send().await
+    }
+
+    /// `GET` without credentials, as the public.
+    pub async fn get_anonymous(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path).anonymous().send().await
+    }
+
+    /// Creates an active user directly in the store (fast) and returns its id.
+    pub async fn create_account(&self, username: &str, role: &str, agency_id: Option<i64>) -> i64 {
+        use inovik::store::accounts::{self, AccountFields};
+        let hash = self
+            .state
+            .passwords
+            .hash(format!("{username}-password-2016"))
+            .await
+            .unwrap();
+        let fields = AccountFields {
+            name: username.to_owned(),
+            role: inovik::domain::account::Role::parse(role).expect("a role"),
+            agency_id,
+            active: true,
+        };
+        let username = username.to_owned();
+        let context = inovik::db::WriteContext {
+            caller: inovik::http::caller::Caller::System,
+            request_id: "test-setup".into(),
+        };
+        self.state
+            .db
+            .write(context, move |conn, context| {
+                accounts::insert_user(conn, context, &username, &fields, &hash)
+            })
+            .await
+            .expect("user created")
+            .id
+    }
+
+    /// Signs `username` in (password `<username>-password-2016`); returns the token answer.
+    pub async fn sign_in(&self, username: &str) -> Value {
+        let response = self
+            .request(Method::POST, "/api/v1/auth/token")
+            .anonymous()
+            .json(&serde_json::json!({
+                "grant_type": "password",
+                "username": username,
+                "password": format!("{username}-password-2016"),
+            }))
+            .send()
+            .await;
+        assert_eq!(
+            response.status,
+            200,
+            "sign-in of {username}: {}",
+            response.text()
+        );
+        response.json()
+    }
+
+    /// A fresh account with `role` (and agency) and its access token.
+    pub async fn token_for(&self, username: &str, role: &str, agency_id: Option<i64>) -> String {
+        self.create_account(username, role, agency_id).await;
+        self.sign_in(username).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
@@ -203,7 +289,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_database(database.url.clone());
     adjust(&mut config);
     let state = inovik::app::prepare(config.clone()).expect("app prepares");
-    start(state, database)
+    let mut app = start(state, database);
+    app.admin_token = Some(app.token_for("admin", "admin", None).await);
+    app
 }
 
 /// Starts the app on `state` without preparing (migrating) its database first.
@@ -215,6 +303,7 @@ pub fn start(state: AppState, database: TestDatabase) -> TestApp {
     TestApp {
         address,
         state,
+        admin_token: None,
         database,
         client: awc::Client::builder()
             .disable_redirects()
@@ -280,6 +369,14 @@ impl TestDatabase {
                 admin_url: admin_url.to_owned(),
                 name,
             },
+        }
+    }
+
+    /// No database of its own: for a second server on another test's database.
+    pub fn none() -> Self {
+        Self {
+            url: DatabaseUrl::parse("unused.db").unwrap(),
+            cleanup: Cleanup::Nothing,
         }
     }
 

@@ -10,6 +10,7 @@ mod helpers;
 mod agencies_create;
 mod agencies_list;
 mod agencies_update;
+mod auth;
 mod errors;
 mod openapi;
 mod operations;

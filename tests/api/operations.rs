@@ -28,10 +28,7 @@ async fn a_database_outage_is_a_quick_503_never_a_500() {
     let database = TestDatabase::unreachable();
     let mut config = Config::for_database(database.url.clone());
     config.pool.connection_timeout = Duration::from_millis(500);
-    let state = AppState {
-        db: Db::new(&config.database_url, &config.pool),
-        config: std::sync::Arc::new(config),
-    };
+    let state = AppState::new(Db::new(&config.database_url, &config.pool), config).unwrap();
     let app = start(state, database);
 
     assert_eq!(
@@ -44,12 +41,18 @@ async fn a_database_outage_is_a_quick_503_never_a_500() {
     ready.problem(503);
     assert_eq!(ready.header("retry-after").as_deref(), Some("5"));
     app.get("/api/v1/agencies").await.problem(503);
-    app.post_json(
-        "/api/v1/agencies",
-        &serde_json::json!({"code": "AG", "name": "A", "kind": "agency"}),
-    )
-    .await
-    .problem(503);
+    // A signed token needs its account read from the database: 503 too, never a 401.
+    let token = app.state.tokens.issue(
+        &inovik::auth::Subject::User(1),
+        inovik::domain::account::Role::Admin,
+        None,
+    );
+    app.request(actix_web::http::Method::POST, "/api/v1/agencies")
+        .bearer(&token)
+        .json(&serde_json::json!({"code": "AG", "name": "A", "kind": "agency"}))
+        .send()
+        .await
+        .problem(503);
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "bounded waits: {:?}",
@@ -89,6 +92,10 @@ fn an_unreachable_database_stops_the_start_with_one_clear_line() {
             "postgres://inovik:s3cr3t-pass@127.0.0.1:1/registry",
         )
         .env("INOVIK_BIND", "127.0.0.1:0")
+        .env(
+            "INOVIK_JWT_SECRET",
+            "a-secret-for-this-test-that-is-long-enough",
+        )
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -156,7 +163,8 @@ fn migrate_applies_then_has_nothing_to_do() {
     let first = run();
     // A PostgreSQL test database is copied from a migrated template already.
     if !crate::helpers::backend_is_postgres() {
-        assert!(first.starts_with("1 migration(s) applied"), "{first}");
+        let applied: u32 = first.split(' ').next().unwrap().parse().unwrap();
+        assert!(applied >= 2, "{first}");
     }
     assert!(run().starts_with("0 migration(s) applied"));
 }

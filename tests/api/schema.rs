@@ -13,7 +13,10 @@ fn declared() -> Vec<(String, String, String, bool)> {
     let mut columns = Vec::new();
     let mut table = None;
     for line in source.lines().map(str::trim) {
-        if let Some(name) = line.strip_suffix(" (id) {") {
+        if line.starts_with("diesel::") || line.starts_with("//") {
+            continue;
+        }
+        if let Some((name, _key)) = line.strip_suffix(") {").and_then(|l| l.split_once(" (")) {
             table = Some(name.to_owned());
         } else if let (Some(table), Some((column, ty))) = (&table, line.split_once(" -> ")) {
             let ty = ty.trim_end_matches(',');

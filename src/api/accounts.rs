@@ -1,0 +1,153 @@
+//! What users and API clients share: role/agency rules on change, list parameters, and
+//! the guard that keeps an administrator from locking themselves out.
+
+use actix_web::HttpRequest;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::db::DbConnection;
+use crate::domain::account::Role;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::caller::{Account, AccountKind, Caller};
+use crate::http::list_query::QueryPairs;
+use crate::http::pagination::ListControls;
+use crate::store::accounts::{self as store, AccountFields, AccountFilters, AccountSort};
+
+/// A merge patch of the fields every account has (the name field is named per kind).
+#[derive(Debug, Default)]
+pub struct FieldsPatch {
+    pub name: Option<Option<String>>,
+    pub role: Option<Option<String>>,
+    pub agency_id: Option<Option<i64>>,
+    pub active: Option<Option<bool>>,
+}
+
+/// The fields `patch` makes of `current`, checked: `None` when nothing changes, a 422
+/// listing every bad field otherwise. `name_field` is how the body calls the name.
+pub fn revise(
+    conn: &mut DbConnection,
+    current: AccountFields,
+    patch: &FieldsPatch,
+    name_field: &str,
+    name_max: u64,
+) -> ApiResult<Option<AccountFields>> {
+    let mut errors = Vec::new();
+    let name = match &patch.name {
+        None => current.name.clone(),
+        Some(Some(name)) => {
+            check_name(name, name_field, name_max, &mut errors);
+            name.clone()
+        }
+        Some(None) => {
+            errors.push(FieldError::new(name_field, "required"));
+            String::new()
+        }
+    };
+    let role = match &patch.role {
+        None => current.role,
+        Some(Some(role)) => Role::parse(role).unwrap_or_else(|| {
+            errors.push(FieldError::with_message(
+                "role",
+                "invalid_choice",
+                format!("must be one of: {}", Role::allowed()),
+            ));
+            current.role
+        }),
+        Some(None) => {
+            errors.push(FieldError::new("role", "required"));
+            current.role
+        }
+    };
+    let active = match patch.active {
+        None => current.active,
+        Some(Some(active)) => active,
+        Some(None) => {
+            errors.push(FieldError::new("active", "required"));
+            current.active
+        }
+    };
+    let agency_id = patch.agency_id.unwrap_or(current.agency_id);
+    let fields = AccountFields {
+        name,
+        role,
+        agency_id,
+        active,
+    };
+    if errors.is_empty() && fields == current {
+        return Ok(None);
+    }
+    let agency_changed = fields.agency_id != current.agency_id || fields.role != current.role;
+    if agency_changed {
+        errors.extend(store::check_agency(conn, &fields)?);
+    }
+    if errors.is_empty() {
+        Ok(Some(fields))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+pub fn check_name(name: &str, field: &str, max: u64, errors: &mut Vec<FieldError>) {
+    let length = name.chars().count() as u64;
+    if name.trim().is_empty() {
+        errors.push(FieldError::new(field, "blank"));
+    } else if length > max {
+        errors.push(FieldError::with_message(
+            field,
+            "length",
+            format!("must be 1 to {max} characters long"),
+        ));
+    }
+}
+
+/// 409 when an administrator would demote or deactivate their own account: the last
+/// administrator could otherwise lock everyone out.
+pub fn guard_self(
+    caller: &Caller,
+    kind: AccountKind,
+    id: i64,
+    fields: &AccountFields,
+) -> ApiResult<()> {
+    let is_self =
+        matches!(caller, Caller::Account(Account { kind: k, id: i, .. }) if *k == kind && *i == id);
+    if is_self && (fields.role != Role::Admin || !fields.active) {
+        return Err(ApiError::Conflict {
+            slug: "own-account",
+            detail: "you cannot demote or deactivate your own account; ask another administrator"
+                .into(),
+            errors: Vec::new(),
+        });
+    }
+    Ok(())
+}
+
+/// Filters of the user and client lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AccountListParams {
+    /// One role or several, comma-separated.
+    #[param(inline, value_type = Option<Role>, explode = false)]
+    role: Option<String>,
+    #[param(minimum = 1)]
+    agency_id: Option<i64>,
+    active: Option<bool>,
+    /// `name` (username or client id) or `created_at`; prefix `-` for descending.
+    #[param(pattern = "^-?(name|created_at)$")]
+    sort: Option<String>,
+}
+
+pub fn parse_list(req: &HttpRequest) -> ApiResult<(AccountFilters, ListControls<AccountSort>)> {
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, false);
+    let filters = AccountFilters {
+        role: query.take_list("role", Role::parse, Role::allowed),
+        agency_id: query.take_i64("agency_id", 1, i64::MAX),
+        active: query.take_bool("active"),
+    };
+    query.finish()?;
+    if controls.format != crate::http::list_query::Format::Json {
+        return Err(ApiError::invalid_field("format", "invalid_choice"));
+    }
+    Ok((filters, controls))
+}

@@ -1,0 +1,469 @@
+//! `/api/v1/auth`: the OAuth 2.0 token endpoint (RFC 6749) and revocation (RFC 7009).
+//!
+//! People sign in with `grant_type=password`, machine clients of other regional systems
+//! with `grant_type=client_credentials` (in the body or with HTTP Basic, as OAuth client
+//! libraries send them), and browsers renew sessions with `grant_type=refresh_token`.
+
+use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::auth::Subject;
+use crate::db::WriteContext;
+use crate::domain::account::{Role, normalise_username};
+use crate::error::{ApiError, ApiResult};
+use crate::http::caller::Caller;
+use crate::http::request_context::RequestId;
+use crate::store::{accounts, refresh_tokens, sign_in};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(issue_token).service(revoke_token);
+}
+
+/// A token request, as JSON or `application/x-www-form-urlencoded`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"grant_type": "password", "username": "rina.w", "password": "gong-pendopo-2016"}))]
+pub struct TokenRequest {
+    /// `password`, `client_credentials` or `refresh_token`.
+    #[schema(max_length = 32, example = "password")]
+    pub grant_type: Option<String>,
+    #[schema(max_length = 64)]
+    pub username: Option<String>,
+    #[schema(max_length = 128, format = Password)]
+    pub password: Option<String>,
+    /// For `client_credentials` when not sent with HTTP Basic.
+    #[schema(max_length = 64)]
+    pub client_id: Option<String>,
+    #[schema(max_length = 128, format = Password)]
+    pub client_secret: Option<String>,
+    #[schema(max_length = 128)]
+    pub refresh_token: Option<String>,
+    /// Accepted for OAuth client libraries that always send it; Inovik has no scopes.
+    #[schema(max_length = 256)]
+    pub scope: Option<String>,
+}
+
+/// A successful token answer.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9...", "token_type": "Bearer",
+    "expires_in": 3600, "refresh_token": "q3V0ZW1wZWxpay1zZWtyZXQ"}))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// For people only: exchange it for a new pair with `grant_type=refresh_token`; each
+    /// refresh token works once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+}
+
+/// A revocation request (RFC 7009).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// The refresh token to revoke (with every token of its sign-in).
+    #[schema(max_length = 128)]
+    pub token: Option<String>,
+    #[schema(max_length = 32)]
+    pub token_type_hint: Option<String>,
+}
+
+/// Token bodies are small; anything larger is not a token request.
+const TOKEN_BODY_LIMIT: usize = 8 * 1024;
+
+/// Reads a JSON or form body into `T`, answering problems in RFC 6749's terms.
+async fn read_body<T: serde::de::DeserializeOwned + Default>(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> ApiResult<T> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| invalid_request("the body could not be read"))?;
+        if body.len() + chunk.len() > TOKEN_BODY_LIMIT {
+            return Err(ApiError::PayloadTooLarge {
+                limit: TOKEN_BODY_LIMIT,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let content_type = req.content_type().to_ascii_lowercase();
+    match content_type.as_str() {
+        "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body)
+            .map_err(|e| invalid_request(format!("the form cannot be read: {e}"))),
+        "application/json" => crate::http::json_body::parse(&body).map_err(|e| match e {
+            ApiError::BadRequest { detail, .. } => invalid_request(detail),
+            other => other,
+        }),
+        _ => Err(ApiError::UnsupportedMediaType {
+            expected: "application/x-www-form-urlencoded or application/json",
+        }),
+    }
+}
+
+fn invalid_request(description: impl Into<String>) -> ApiError {
+    ApiError::oauth(400, "invalid_request", description)
+}
+
+fn invalid_grant(description: &str) -> ApiError {
+    ApiError::oauth(400, "invalid_grant", description)
+}
+
+fn invalid_client() -> ApiError {
+    ApiError::oauth(
+        401,
+        "invalid_client",
+        "unknown client, wrong secret, or client deactivated",
+    )
+}
+
+/// HTTP Basic client credentials (RFC 6749 section 2.3.1: both parts form-urlencoded).
+fn basic_credentials(req: &HttpRequest) -> ApiResult<Option<(String, String)>> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| invalid_client())?;
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return Err(invalid_client());
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(invalid_request(
+            "use HTTP Basic or the body for client credentials",
+        ));
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(invalid_client)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(invalid_client)?;
+    let unescape = |part: &str| percent_decode(part).ok_or_else(invalid_client);
+    Ok(Some((unescape(id)?, unescape(secret)?)))
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={}", text.replace('&', "%26")))
+        .ok()?
+        .pop()
+        .map(|(_, value)| value)
+}
+
+fn context(req: &HttpRequest, caller: Caller) -> WriteContext {
+    WriteContext {
+        caller,
+        request_id: req
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn token_answer(body: &TokenResponse) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(body)
+}
+
+/// Get an access token
+///
+/// The OAuth 2.0 token endpoint. `grant_type=password` (people; also returns a
+/// `refresh_token`), `client_credentials` (machine clients; credentials in the body or by
+/// HTTP Basic) or `refresh_token` (a new pair; the old refresh token is retired, and using
+/// a retired one revokes every token of that sign-in). Errors carry RFC 6749's `error` and
+/// `error_description`. Repeated failures for one username or client are slowed down
+/// (429 with `Retry-After`).
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "issue_token",
+    request_body(content(
+        (TokenRequest = "application/x-www-form-urlencoded"),
+        (TokenRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Tokens", body = TokenResponse),
+        (status = 400, response = super::problems::OAuthError),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 429, response = super::problems::TooManyRequests),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("client_basic" = []))
+)]
+#[post("/token")]
+pub async fn issue_token(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let basic = basic_credentials(&req)?;
+    let request: TokenRequest = read_body(&req, payload).await?;
+    let response = match request.grant_type.as_deref() {
+        Some("password") => password_grant(&req, &state, request).await?,
+        Some("client_credentials") => client_grant(&req, &state, request, basic).await?,
+        Some("refresh_token") => refresh_grant(&req, &state, request).await?,
+        Some(_) => {
+            return Err(ApiError::oauth(
+                400,
+                "unsupported_grant_type",
+                "grant_type must be password, client_credentials or refresh_token",
+            ));
+        }
+        None => return Err(invalid_request("grant_type is required")),
+    };
+    Ok(token_answer(&response))
+}
+
+/// Refuses a subject that failed too often lately (429), before any hashing.
+async fn check_throttle(state: &AppState, subject: &str) -> ApiResult<()> {
+    let subject = subject.to_owned();
+    match state
+        .db
+        .read(move |conn| sign_in::blocked_for(conn, &subject))
+        .await?
+    {
+        Some(retry_after) => Err(ApiError::TooManyRequests { retry_after }),
+        None => Ok(()),
+    }
+}
+
+async fn record_outcome(
+    req: &HttpRequest,
+    state: &AppState,
+    subject: String,
+    succeeded: bool,
+) -> ApiResult<()> {
+    let free_failures = state.config.auth.free_failures;
+    state
+        .db
+        .write(context(req, Caller::Anonymous), move |conn, _| {
+            if succeeded {
+                sign_in::clear(conn, &subject)
+            } else {
+                sign_in::record_failure(conn, &subject, free_failures)
+            }
+        })
+        .await
+}
+
+async fn password_grant(
+    req: &HttpRequest,
+    state: &AppState,
+    request: TokenRequest,
+) -> ApiResult<TokenResponse> {
+    let (Some(username), Some(password)) = (request.username, request.password) else {
+        return Err(invalid_request("username and password are required"));
+    };
+    let username = normalise_username(&username);
+    let throttle_subject = format!("user:{username}");
+    check_throttle(state, &throttle_subject).await?;
+    let user = {
+        let username = username.clone();
+        state
+            .db
+            .read(move |conn| accounts::find_user_by_username(conn, &username))
+            .await?
+    };
+    // Unknown users are checked against a decoy hash, so timing does not reveal them.
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = state.passwords.verify(password, hash).await?;
+    let user = match user {
+        Some(user) if password_ok && user.active => user,
+        _ => {
+            record_outcome(req, state, throttle_subject, false).await?;
+            return Err(invalid_grant(
+                "the username or password is wrong, or the account is deactivated",
+            ));
+        }
+    };
+    record_outcome(req, state, throttle_subject, true).await?;
+    let lifetime = state.config.auth.refresh_token_seconds;
+    let user_id = user.id;
+    let refresh_token = state
+        .db
+        .write(context(req, Caller::Anonymous), move |conn, _| {
+            refresh_tokens::issue(conn, user_id, None, lifetime)
+        })
+        .await?;
+    let fields = user.fields();
+    Ok(TokenResponse {
+        access_token: state
+            .tokens
+            .issue(&Subject::User(user.id), fields.role, fields.agency_id),
+        token_type: "Bearer".into(),
+        expires_in: state.tokens.lifetime_seconds(),
+        refresh_token: Some(refresh_token),
+    })
+}
+
+async fn client_grant(
+    req: &HttpRequest,
+    state: &AppState,
+    request: TokenRequest,
+    basic: Option<(String, String)>,
+) -> ApiResult<TokenResponse> {
+    let (client_id, secret) = match (basic, request.client_id, request.client_secret) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(invalid_request(
+                "send client credentials once: HTTP Basic or the body",
+            ));
+        }
+        (Some(credentials), None, None) => credentials,
+        (None, Some(id), Some(secret)) => (id, secret),
+        _ => return Err(invalid_request("client_id and client_secret are required")),
+    };
+    let throttle_subject = format!("client:{client_id}");
+    check_throttle(state, &throttle_subject).await?;
+    let client = {
+        let client_id = client_id.clone();
+        state
+            .db
+            .read(move |conn| accounts::find_client_by_client_id(conn, &client_id))
+            .await?
+    };
+    let hash = client.as_ref().map(|c| c.secret_hash.clone());
+    let secret_ok = state.passwords.verify(secret, hash).await?;
+    let client = match client {
+        Some(client) if secret_ok && client.active => client,
+        _ => {
+            record_outcome(req, state, throttle_subject, false).await?;
+            return Err(invalid_client());
+        }
+    };
+    record_outcome(req, state, throttle_subject, true).await?;
+    let fields = client.fields();
+    Ok(TokenResponse {
+        access_token: state.tokens.issue(
+            &Subject::Client(client.client_id),
+            fields.role,
+            fields.agency_id,
+        ),
+        token_type: "Bearer".into(),
+        expires_in: state.tokens.lifetime_seconds(),
+        refresh_token: None,
+    })
+}
+
+/// What a refresh attempt found, decided inside one transaction.
+enum Refresh {
+    Renewed {
+        user_id: i64,
+        role: Role,
+        agency_id: Option<i64>,
+        refresh_token: String,
+    },
+    /// A retired token was used again: its family is now revoked (and that is committed).
+    Replayed,
+    Invalid,
+}
+
+async fn refresh_grant(
+    req: &HttpRequest,
+    state: &AppState,
+    request: TokenRequest,
+) -> ApiResult<TokenResponse> {
+    let Some(token) = request.refresh_token else {
+        return Err(invalid_request("refresh_token is required"));
+    };
+    let lifetime = state.config.auth.refresh_token_seconds;
+    let outcome = state
+        .db
+        .write(context(req, Caller::Anonymous), move |conn, _| {
+            let Some(stored) = refresh_tokens::find(conn, &token)? else {
+                return Ok(Refresh::Invalid);
+            };
+            if stored.revoked_at.is_some() || stored.expires_at <= crate::store::now() {
+                return Ok(Refresh::Invalid);
+            }
+            if stored.retired_at.is_some() || !refresh_tokens::retire(conn, stored.id)? {
+                refresh_tokens::revoke_family(conn, &stored.family)?;
+                return Ok(Refresh::Replayed);
+            }
+            let user = accounts::find_user(conn, stored.user_id)?;
+            if !user.active {
+                return Ok(Refresh::Invalid);
+            }
+            let fields = user.fields();
+            let refresh_token =
+                refresh_tokens::issue(conn, user.id, Some(&stored.family), lifetime)?;
+            Ok(Refresh::Renewed {
+                user_id: user.id,
+                role: fields.role,
+                agency_id: fields.agency_id,
+                refresh_token,
+            })
+        })
+        .await?;
+    match outcome {
+        Refresh::Renewed {
+            user_id,
+            role,
+            agency_id,
+            refresh_token,
+        } => Ok(TokenResponse {
+            access_token: state.tokens.issue(&Subject::User(user_id), role, agency_id),
+            token_type: "Bearer".into(),
+            expires_in: state.tokens.lifetime_seconds(),
+            refresh_token: Some(refresh_token),
+        }),
+        Refresh::Replayed => Err(invalid_grant(
+            "this refresh token was already used; every token of its sign-in is now revoked",
+        )),
+        Refresh::Invalid => Err(invalid_grant(
+            "the refresh token is unknown, expired or revoked",
+        )),
+    }
+}
+
+/// Revoke a refresh token
+///
+/// Revokes the refresh token and every token of its sign-in (RFC 7009). Answers 200
+/// whether or not the token was known, so it reveals nothing.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "revoke_token",
+    request_body(content(
+        (RevokeRequest = "application/x-www-form-urlencoded"),
+        (RevokeRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Revoked (or never valid)"),
+        (status = 400, response = super::problems::OAuthError),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(())
+)]
+#[post("/revoke")]
+pub async fn revoke_token(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let request: RevokeRequest = read_body(&req, payload).await?;
+    let Some(token) = request.token else {
+        return Err(invalid_request("token is required"));
+    };
+    state
+        .db
+        .write(context(&req, Caller::Anonymous), move |conn, _| {
+            if let Some(stored) = refresh_tokens::find(conn, &token)? {
+                refresh_tokens::revoke_family(conn, &stored.family)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}

@@ -1,0 +1,425 @@
+//! `/api/v1/users`: the people who sign in (administrators only).
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::accounts::{AccountListParams, FieldsPatch, check_name, guard_self, parse_list, revise};
+use super::{AppState, json_with_etag, list_response};
+use crate::domain::account::{
+    DISPLAY_NAME_MAX, Role, normalise_username, password_problem, validate_username,
+};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::caller::{AccountKind, RequestActor};
+use crate::http::conditional::IfMatch;
+use crate::http::json_body::{JsonBody, double_option};
+use crate::http::pagination::{ListParams, Page};
+use crate::policy::{self, Action};
+use crate::store::accounts::{self as store, AccountFields, UserRow};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(deactivate_user)
+        .service(reset_user_password);
+}
+
+/// A person who signs in. Passwords are never returned.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "username": "rina.w", "display_name": "Rina Wulandari, S.H., M.H.",
+    "role": "agency_editor", "agency_id": 2, "active": true, "version": 1,
+    "created_at": "2016-10-12T03:00:00.000000Z", "updated_at": "2016-10-12T03:00:00.000000Z"}))]
+pub struct User {
+    #[schema(read_only)]
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The agency an `agency_editor` acts for.
+    pub agency_id: Option<i64>,
+    pub active: bool,
+    #[schema(read_only)]
+    pub version: i64,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        let fields = row.fields();
+        Self {
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            role: fields.role,
+            agency_id: row.agency_id,
+            active: row.active,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A new user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "rina.w", "display_name": "Rina Wulandari, S.H., M.H.",
+    "role": "agency_editor", "agency_id": 2, "password": "gong-pendopo-2016"}))]
+pub struct UserInput {
+    /// 3-64 characters of a-z, 0-9, `.`, `_`, `-` (stored lower-cased).
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")]
+    pub username: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub display_name: String,
+    pub role: Role,
+    /// Required for `agency_editor`.
+    #[schema(minimum = 1)]
+    pub agency_id: Option<i64>,
+    /// 12-128 characters, not containing the username.
+    #[schema(format = Password, min_length = 12, max_length = 128)]
+    pub password: String,
+}
+
+/// A merge patch of a user: `display_name`, `role`, `agency_id`, `active`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "viewer", "agency_id": null}))]
+pub struct UserPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, min_length = 1, max_length = 200)]
+    pub display_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Role)]
+    pub role: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<i64>, minimum = 1)]
+    pub agency_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = bool)]
+    pub active: Option<Option<bool>>,
+}
+
+/// A new password set by an administrator.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    #[schema(format = Password, min_length = 12, max_length = 128)]
+    pub password: String,
+}
+
+/// List users
+#[utoipa::path(
+    tag = "users",
+    operation_id = "list_users",
+    params(ListParams, AccountListParams),
+    responses(
+        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[get("")]
+pub async fn list_users(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let (filters, controls) = parse_list(&req)?;
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| store::list_users(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (store::user_sort_key(row, sort), row.id)
+    })
+    .map(User::from);
+    list_response(&req, &state, &page)
+}
+
+/// Create a user
+#[utoipa::path(
+    tag = "users",
+    operation_id = "create_user",
+    request_body(content = UserInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = User,
+            headers(("Location" = String, description = "URL of the new user"))),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 409, response = super::problems::Conflict),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("")]
+pub async fn create_user(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<UserInput>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let mut errors = Vec::new();
+    if validate_username(&input.username).is_err() {
+        errors.push(FieldError::new("username", "username_invalid"));
+    }
+    check_name(
+        &input.display_name,
+        "display_name",
+        DISPLAY_NAME_MAX,
+        &mut errors,
+    );
+    if let Some(code) = password_problem(&input.password, Some(&input.username)) {
+        errors.push(FieldError::new("password", code));
+    }
+    let username = normalise_username(&input.username);
+    let fields = AccountFields {
+        name: input.display_name,
+        role: input.role,
+        agency_id: input.agency_id,
+        active: true,
+    };
+    // Hashing is slow by design: only for input that is otherwise valid.
+    let hash = if errors.is_empty() {
+        Some(state.passwords.hash(input.password).await?)
+    } else {
+        None
+    };
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            errors.extend(store::check_agency(conn, &fields)?);
+            match hash {
+                Some(hash) if errors.is_empty() => {
+                    store::insert_user(conn, context, &username, &fields, &hash)
+                }
+                _ => Err(ApiError::Validation(errors)),
+            }
+        })
+        .await?;
+    let location = format!("{}/api/v1/users/{}", state.config.public_url, row.id);
+    let version = row.version;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    Ok(json_with_etag(&req, response, version, &User::from(row)))
+}
+
+/// Get a user
+#[utoipa::path(
+    tag = "users",
+    operation_id = "get_user",
+    params(("id" = i64, Path, description = "User id", minimum = 1)),
+    responses(
+        (status = 200, description = "The user", body = User,
+            headers(("ETag" = String, description = "The user's version, quoted"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[get("/{id}")]
+pub async fn get_user(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let id = id.into_inner();
+    let row = state
+        .db
+        .read(move |conn| store::find_user(conn, id))
+        .await?;
+    let version = row.version;
+    Ok(json_with_etag(
+        &req,
+        HttpResponse::Ok(),
+        version,
+        &User::from(row),
+    ))
+}
+
+/// Update a user
+///
+/// Change `display_name`, `role`, `agency_id` or `active`. Deactivating signs the user out
+/// everywhere (their refresh tokens are revoked, their access tokens stop working at once).
+/// An administrator cannot demote or deactivate their own account (409).
+#[utoipa::path(
+    tag = "users",
+    operation_id = "update_user",
+    params(("id" = i64, Path, description = "User id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    request_body(content = UserPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_user(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(patch): JsonBody<UserPatch>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let id = id.into_inner();
+    let caller = actor.caller.clone();
+    let patch = FieldsPatch {
+        name: patch.display_name,
+        role: patch.role,
+        agency_id: patch.agency_id,
+        active: patch.active,
+    };
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::update_user(conn, context, id, &expected, |conn, current| {
+                let revised = revise(
+                    conn,
+                    current.fields(),
+                    &patch,
+                    "display_name",
+                    DISPLAY_NAME_MAX,
+                )?;
+                if let Some(fields) = &revised {
+                    guard_self(&caller, AccountKind::User, id, fields)?;
+                }
+                Ok(revised)
+            })
+        })
+        .await?;
+    let version = row.version;
+    Ok(json_with_etag(
+        &req,
+        HttpResponse::Ok(),
+        version,
+        &User::from(row),
+    ))
+}
+
+/// Deactivate a user
+///
+/// The user can no longer sign in and their tokens stop working; the record stays.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "deactivate_user",
+    params(("id" = i64, Path, description = "User id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[delete("/{id}")]
+pub async fn deactivate_user(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let id = id.into_inner();
+    let caller = actor.caller.clone();
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::update_user(conn, context, id, &expected, |_, current| {
+                let fields = AccountFields {
+                    active: false,
+                    ..current.fields()
+                };
+                guard_self(&caller, AccountKind::User, id, &fields)?;
+                Ok(current.active.then_some(fields))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reset a user's password
+///
+/// Sets a new password (for a user who lost theirs) and signs them out everywhere.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "reset_user_password",
+    params(("id" = i64, Path, description = "User id", minimum = 1)),
+    request_body(content = PasswordReset, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Reset"),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/{id}/password")]
+pub async fn reset_user_password(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(reset): JsonBody<PasswordReset>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let id = id.into_inner();
+    let user = state
+        .db
+        .read(move |conn| store::find_user(conn, id))
+        .await?;
+    if let Some(code) = password_problem(&reset.password, Some(&user.username)) {
+        return Err(ApiError::invalid_field("password", code));
+    }
+    let hash = state.passwords.hash(reset.password).await?;
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::set_password(conn, context, id, &hash)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

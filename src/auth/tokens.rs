@@ -1,0 +1,128 @@
+//! Access tokens: HS256 JWTs with `sub`, `role`, `agency_id`, `iss`, `aud`, `iat`, `nbf`,
+//! `exp`. The role and agency in a token are informative only: every request reads the
+//! account from the database, so a demoted or deactivated account loses its rights at once.
+
+use std::fmt;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::Role;
+
+/// Shortest secret accepted for HS256 (RFC 7518 section 3.2: at least the hash size).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Clock difference tolerated between the server that issued a token and the one
+/// checking it.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// Who a token was issued to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    User(i64),
+    Client(String),
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::User(id) => write!(f, "user:{id}"),
+            Self::Client(client_id) => write!(f, "client:{client_id}"),
+        }
+    }
+}
+
+impl Subject {
+    fn parse(sub: &str) -> Option<Self> {
+        match sub.split_once(':')? {
+            ("user", id) => id.parse().ok().map(Self::User),
+            ("client", client_id) if !client_id.is_empty() => Some(Self::Client(client_id.into())),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_id: Option<i64>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+}
+
+/// Signs and checks access tokens.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    lifetime_seconds: i64,
+}
+
+impl TokenKeys {
+    pub fn new(
+        secret: &[u8],
+        issuer: &str,
+        audience: &str,
+        lifetime_seconds: i64,
+    ) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!(
+                "the JWT secret must be at least {MIN_SECRET_BYTES} bytes"
+            ));
+        }
+        let encoding = EncodingKey::from_secret(secret).map_err(|e| e.to_string())?;
+        let decoding = DecodingKey::from_secret(secret).map_err(|e| e.to_string())?;
+        // Only HS256: `alg: none` and algorithm confusion are refused by construction.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS;
+        Ok(Self {
+            encoding,
+            decoding,
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            lifetime_seconds,
+        })
+    }
+
+    pub fn lifetime_seconds(&self) -> i64 {
+        self.lifetime_seconds
+    }
+
+    /// A signed token for `subject`.
+    pub fn issue(&self, subject: &Subject, role: Role, agency_id: Option<i64>) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: subject.to_string(),
+            role: role.as_str().to_owned(),
+            agency_id,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            nbf: now,
+            exp: now + self.lifetime_seconds,
+        };
+        // Signing with a valid HMAC key cannot fail.
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .unwrap_or_default()
+    }
+
+    /// The subject of a valid token; `None` for anything expired, not yet valid, tampered,
+    /// unsigned, for another issuer or audience, or malformed.
+    pub fn verify(&self, token: &str) -> Option<Subject> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        Subject::parse(&data.claims.sub)
+    }
+}

@@ -1,0 +1,145 @@
+//! Operator tasks at the command line: the first administrator, and machine clients.
+//! They go through the same rules and write path (with an audit event) as the API.
+
+use std::io::{BufRead, IsTerminal};
+
+use crate::api::AppState;
+use crate::auth::secrets::{random_token, sha256_hex};
+use crate::db::WriteContext;
+use crate::domain::account::{Role, normalise_username, password_problem, validate_username};
+use crate::error::{ApiError, ApiResult, message};
+use crate::http::caller::Caller;
+use crate::store::accounts::AccountFields;
+use crate::store::{accounts, agencies};
+
+fn context(task: &str) -> WriteContext {
+    WriteContext {
+        caller: Caller::System,
+        request_id: format!("cli-{task}-{}", uuid::Uuid::new_v4()),
+    }
+}
+
+/// Reads a new password: twice at a prompt on a terminal, else one line of stdin (for
+/// scripts: `printf '%s\n' "$PASSWORD" | inovik create-user ...`). Never from a flag, where
+/// it would land in the shell history and the process list.
+pub fn read_password() -> Result<String, String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ").map_err(|e| e.to_string())?;
+        let second = rpassword::prompt_password("Repeat it: ").map_err(|e| e.to_string())?;
+        if first != second {
+            return Err("the two passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn agency_id(state: &AppState, agency_code: Option<String>) -> ApiResult<Option<i64>> {
+    let Some(code) = agency_code else {
+        return Ok(None);
+    };
+    let found = state
+        .db
+        .read(move |conn| agencies::find_by_code(conn, &code))
+        .await?;
+    found
+        .map(|agency| Some(agency.id))
+        .ok_or_else(|| ApiError::invalid_field("agency_code", "agency_not_found"))
+}
+
+fn describe(error: ApiError) -> String {
+    match error {
+        ApiError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Creates a user; returns a one-line report.
+pub async fn create_user(
+    state: &AppState,
+    username: &str,
+    display_name: Option<String>,
+    role: &str,
+    agency_code: Option<String>,
+    password: String,
+) -> Result<String, String> {
+    let role =
+        Role::parse(role).ok_or_else(|| format!("--role must be one of: {}", Role::allowed()))?;
+    validate_username(username)
+        .map_err(|_| format!("--username {}", message("username_invalid", &[])))?;
+    if let Some(code) = password_problem(&password, Some(username)) {
+        return Err(format!("the password {}", message(code, &[])));
+    }
+    let username = normalise_username(username);
+    let fields = AccountFields {
+        name: display_name.unwrap_or_else(|| username.clone()),
+        role,
+        agency_id: agency_id(state, agency_code).await.map_err(describe)?,
+        active: true,
+    };
+    let hash = state.passwords.hash(password).await.map_err(describe)?;
+    let row = state
+        .db
+        .write(context("create-user"), move |conn, context| {
+            let errors = accounts::check_agency(conn, &fields)?;
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            accounts::insert_user(conn, context, &username, &fields, &hash)
+        })
+        .await
+        .map_err(describe)?;
+    Ok(format!(
+        "created user {} (id {}, role {})",
+        row.username, row.id, row.role
+    ))
+}
+
+/// Creates an API client; returns its client id and secret (shown only now).
+pub async fn create_client(
+    state: &AppState,
+    name: String,
+    role: &str,
+    agency_code: Option<String>,
+) -> Result<String, String> {
+    let role =
+        Role::parse(role).ok_or_else(|| format!("--role must be one of: {}", Role::allowed()))?;
+    let fields = AccountFields {
+        name,
+        role,
+        agency_id: agency_id(state, agency_code).await.map_err(describe)?,
+        active: true,
+    };
+    let secret = random_token(32);
+    let hash = state
+        .passwords
+        .hash(secret.clone())
+        .await
+        .map_err(describe)?;
+    let client_id = format!("ck_{}", &sha256_hex(&random_token(16))[..16]);
+    let row = state
+        .db
+        .write(context("create-client"), move |conn, context| {
+            let errors = accounts::check_agency(conn, &fields)?;
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            accounts::insert_client(conn, context, &client_id, &fields, &hash)
+        })
+        .await
+        .map_err(describe)?;
+    Ok(format!(
+        "client_id={}\nclient_secret={secret}\n(the secret is shown only now)",
+        row.client_id
+    ))
+}

@@ -1,0 +1,539 @@
+//! Users (people) and API clients (machines): the accounts that sign in.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::cursor::cursor_key;
+use super::{Attempt, versioned_write};
+use crate::auth::Subject;
+use crate::db::schema::{agencies, api_clients, users};
+use crate::db::{DbConnection, MultiBackend, WriteContext};
+use crate::domain::account::Role;
+use crate::domain::text::like_pattern_contains;
+use crate::domain::version::ExpectedVersion;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::caller::{Account, AccountKind};
+use crate::http::pagination::{ListControls, Sort, SortField};
+
+/// A user as stored. Serialises without the password hash (for the audit trail).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub active: bool,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An API client as stored. Serialises without the secret hash.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = api_clients, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct ClientRow {
+    pub id: i64,
+    pub client_id: String,
+    pub name: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub active: bool,
+    #[serde(skip)]
+    pub secret_hash: String,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// The fields an administrator may change on either kind of account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFields {
+    /// `display_name` of a user, `name` of a client.
+    pub name: String,
+    pub role: Role,
+    pub agency_id: Option<i64>,
+    pub active: bool,
+}
+
+fn role_of(stored: &str) -> Role {
+    Role::parse(stored).unwrap_or_else(|| {
+        // The CHECK constraint admits only known roles; least privilege if it ever fails.
+        log::error!("unknown role {stored:?} in the database");
+        Role::Viewer
+    })
+}
+
+impl UserRow {
+    pub fn fields(&self) -> AccountFields {
+        AccountFields {
+            name: self.display_name.clone(),
+            role: role_of(&self.role),
+            agency_id: self.agency_id,
+            active: self.active,
+        }
+    }
+}
+
+impl ClientRow {
+    pub fn fields(&self) -> AccountFields {
+        AccountFields {
+            name: self.name.clone(),
+            role: role_of(&self.role),
+            agency_id: self.agency_id,
+            active: self.active,
+        }
+    }
+}
+
+/// The account a token's subject names, if it exists and is active: read on every request,
+/// so a deactivated or demoted account loses its rights at once.
+pub fn active_account(conn: &mut DbConnection, subject: &Subject) -> ApiResult<Option<Account>> {
+    Ok(match subject {
+        Subject::User(id) => users::table
+            .find(id)
+            .filter(users::active.eq(true))
+            .select(UserRow::as_select())
+            .first(conn)
+            .optional()?
+            .map(|user| Account {
+                kind: AccountKind::User,
+                id: user.id,
+                role: role_of(&user.role),
+                agency_id: user.agency_id,
+                name: user.username,
+            }),
+        Subject::Client(client_id) => api_clients::table
+            .filter(api_clients::client_id.eq(client_id))
+            .filter(api_clients::active.eq(true))
+            .select(ClientRow::as_select())
+            .first(conn)
+            .optional()?
+            .map(|client| Account {
+                kind: AccountKind::Client,
+                id: client.id,
+                role: role_of(&client.role),
+                agency_id: client.agency_id,
+                name: client.client_id,
+            }),
+    })
+}
+
+/// The 422s an account's agency can cause: it must exist and be active (editors need one).
+pub fn check_agency(conn: &mut DbConnection, fields: &AccountFields) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if let Some(code) = crate::domain::account::agency_rule(fields.role, fields.agency_id) {
+        errors.push(FieldError::new("agency_id", code));
+    }
+    if let Some(agency_id) = fields.agency_id {
+        match agencies::table
+            .find(agency_id)
+            .select(agencies::active)
+            .first::<bool>(conn)
+            .optional()?
+        {
+            None => errors.push(FieldError::new("agency_id", "agency_not_found")),
+            Some(false) => errors.push(FieldError::new("agency_id", "agency_inactive")),
+            Some(true) => {}
+        }
+    }
+    Ok(errors)
+}
+
+fn duplicate(error: diesel::result::Error, constraint: &str, field: &str) -> ApiError {
+    super::conflict_on_unique(
+        error,
+        constraint,
+        field,
+        format!("this {field} is already taken"),
+    )
+}
+
+// ---- users ----
+
+pub fn insert_user(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    username: &str,
+    fields: &AccountFields,
+    password_hash: &str,
+) -> ApiResult<UserRow> {
+    let now = super::now();
+    let row = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(username),
+            users::display_name.eq(&fields.name),
+            users::role.eq(fields.role.as_str()),
+            users::agency_id.eq(fields.agency_id),
+            users::active.eq(fields.active),
+            users::password_hash.eq(password_hash),
+            users::version.eq(1),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .get_result::<UserRow>(conn)
+        .map_err(|e| duplicate(e, "users_username_key", "username"))?;
+    super::audit::record(
+        conn,
+        context,
+        "user.create",
+        "user",
+        Some(row.id),
+        None::<&()>,
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+pub fn find_user(conn: &mut DbConnection, id: i64) -> ApiResult<UserRow> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?)
+}
+
+pub fn find_user_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> ApiResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Changes a user's fields to what `revise` makes of them (`None`: no change). Deactivating
+/// revokes the user's refresh tokens in the same transaction.
+pub fn update_user(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+    mut revise: impl FnMut(&mut DbConnection, &UserRow) -> ApiResult<Option<AccountFields>>,
+) -> ApiResult<UserRow> {
+    versioned_write(
+        conn,
+        expected,
+        |conn| find_user(conn, id),
+        |row| row.version,
+        |conn, current| {
+            let Some(fields) = revise(conn, current)? else {
+                return Ok(Attempt::Done(current.clone()));
+            };
+            let updated = diesel::update(
+                users::table
+                    .filter(users::id.eq(id))
+                    .filter(users::version.eq(current.version)),
+            )
+            .set((
+                users::display_name.eq(&fields.name),
+                users::role.eq(fields.role.as_str()),
+                users::agency_id.eq(fields.agency_id),
+                users::active.eq(fields.active),
+                users::version.eq(current.version + 1),
+                users::updated_at.eq(super::now()),
+            ))
+            .get_result::<UserRow>(conn)
+            .optional()?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            if !row.active {
+                super::refresh_tokens::revoke_user(conn, id)?;
+            }
+            super::audit::record(
+                conn,
+                context,
+                "user.update",
+                "user",
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+/// Replaces a user's password hash and revokes their refresh tokens (a password change
+/// signs out every other session).
+pub fn set_password(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    password_hash: &str,
+) -> ApiResult<UserRow> {
+    let current = find_user(conn, id)?;
+    let row = diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(super::now()),
+        ))
+        .get_result::<UserRow>(conn)?;
+    super::refresh_tokens::revoke_user(conn, id)?;
+    super::audit::record(
+        conn,
+        context,
+        "user.password_change",
+        "user",
+        Some(id),
+        Some(&current),
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+// ---- API clients ----
+
+pub fn insert_client(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    client_id: &str,
+    fields: &AccountFields,
+    secret_hash: &str,
+) -> ApiResult<ClientRow> {
+    let now = super::now();
+    let row = diesel::insert_into(api_clients::table)
+        .values((
+            api_clients::client_id.eq(client_id),
+            api_clients::name.eq(&fields.name),
+            api_clients::role.eq(fields.role.as_str()),
+            api_clients::agency_id.eq(fields.agency_id),
+            api_clients::active.eq(fields.active),
+            api_clients::secret_hash.eq(secret_hash),
+            api_clients::version.eq(1),
+            api_clients::created_at.eq(now),
+            api_clients::updated_at.eq(now),
+        ))
+        .get_result::<ClientRow>(conn)
+        .map_err(|e| duplicate(e, "api_clients_client_id_key", "client_id"))?;
+    super::audit::record(
+        conn,
+        context,
+        "api_client.create",
+        "api_client",
+        Some(row.id),
+        None::<&()>,
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+pub fn find_client(conn: &mut DbConnection, id: i64) -> ApiResult<ClientRow> {
+    Ok(api_clients::table
+        .find(id)
+        .select(ClientRow::as_select())
+        .first(conn)?)
+}
+
+pub fn find_client_by_client_id(
+    conn: &mut DbConnection,
+    client_id: &str,
+) -> ApiResult<Option<ClientRow>> {
+    Ok(api_clients::table
+        .filter(api_clients::client_id.eq(client_id))
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_client(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+    mut revise: impl FnMut(&mut DbConnection, &ClientRow) -> ApiResult<Option<AccountFields>>,
+) -> ApiResult<ClientRow> {
+    versioned_write(
+        conn,
+        expected,
+        |conn| find_client(conn, id),
+        |row| row.version,
+        |conn, current| {
+            let Some(fields) = revise(conn, current)? else {
+                return Ok(Attempt::Done(current.clone()));
+            };
+            let updated = diesel::update(
+                api_clients::table
+                    .filter(api_clients::id.eq(id))
+                    .filter(api_clients::version.eq(current.version)),
+            )
+            .set((
+                api_clients::name.eq(&fields.name),
+                api_clients::role.eq(fields.role.as_str()),
+                api_clients::agency_id.eq(fields.agency_id),
+                api_clients::active.eq(fields.active),
+                api_clients::version.eq(current.version + 1),
+                api_clients::updated_at.eq(super::now()),
+            ))
+            .get_result::<ClientRow>(conn)
+            .optional()?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            super::audit::record(
+                conn,
+                context,
+                "api_client.update",
+                "api_client",
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+pub fn set_client_secret(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    secret_hash: &str,
+) -> ApiResult<ClientRow> {
+    let current = find_client(conn, id)?;
+    let row = diesel::update(api_clients::table.find(id))
+        .set((
+            api_clients::secret_hash.eq(secret_hash),
+            api_clients::version.eq(api_clients::version + 1),
+            api_clients::updated_at.eq(super::now()),
+        ))
+        .get_result::<ClientRow>(conn)?;
+    super::audit::record(
+        conn,
+        context,
+        "api_client.rotate_secret",
+        "api_client",
+        Some(id),
+        Some(&current),
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+// ---- lists ----
+
+/// Filters shared by the user and client lists.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilters {
+    pub role: Option<Vec<Role>>,
+    pub agency_id: Option<i64>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountSort {
+    /// `username` of users, `client_id` of clients.
+    Name,
+    CreatedAt,
+}
+
+pub const DEFAULT_SORT: Sort<AccountSort> = Sort {
+    field: AccountSort::Name,
+    descending: false,
+};
+
+impl SortField for AccountSort {
+    const ALL: &'static [Self] = &[Self::Name, Self::CreatedAt];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::CreatedAt => "created_at",
+        }
+    }
+}
+
+macro_rules! account_list {
+    ($fn_name:ident, $table:ident, $row:ty, $name:ident, $label:ident) => {
+        /// One page (plus one row) of accounts and, in page mode, the total.
+        pub fn $fn_name(
+            conn: &mut DbConnection,
+            filters: &AccountFilters,
+            controls: &ListControls<AccountSort>,
+        ) -> ApiResult<(Vec<$row>, Option<i64>)> {
+            let filtered = || {
+                let mut query = $table::table.into_boxed::<MultiBackend>();
+                if let Some(roles) = &filters.role {
+                    let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+                    query = query.filter($table::role.eq_any(roles));
+                }
+                if let Some(agency_id) = filters.agency_id {
+                    query = query.filter($table::agency_id.eq(agency_id));
+                }
+                if let Some(active) = filters.active {
+                    query = query.filter($table::active.eq(active));
+                }
+                if let Some(q) = &controls.q {
+                    // Names are stored as given; compare lower-cased on both sides.
+                    query = query.filter(
+                        crate::store::lower($table::$name)
+                            .like(like_pattern_contains(q))
+                            .escape('\\')
+                            .or(crate::store::lower($table::$label)
+                                .like(like_pattern_contains(q))
+                                .escape('\\')),
+                    );
+                }
+                if let Some(since) = controls.updated_since {
+                    query = query.filter($table::updated_at.ge(since));
+                }
+                query
+            };
+            let total = if controls.wants_total() {
+                Some(filtered().count().get_result::<i64>(conn)?)
+            } else {
+                None
+            };
+            let after = controls.cursor_after();
+            let descending = controls.sort.descending;
+            let query = match controls.sort.field {
+                AccountSort::Name => {
+                    keyset!(
+                        filtered(),
+                        $table::$name,
+                        $table::id,
+                        descending,
+                        cursor_key::<String>(after)?
+                    )
+                }
+                AccountSort::CreatedAt => keyset!(
+                    filtered(),
+                    $table::created_at,
+                    $table::id,
+                    descending,
+                    cursor_key::<chrono::NaiveDateTime>(after)?
+                ),
+            };
+            let rows = query
+                .limit(controls.per_page + 1)
+                .offset(controls.offset())
+                .select(<$row>::as_select())
+                .load(conn)?;
+            Ok((rows, total))
+        }
+    };
+}
+
+account_list!(list_users, users, UserRow, username, display_name);
+account_list!(list_clients, api_clients, ClientRow, client_id, name);
+
+/// The sort key of a user row for cursors.
+pub fn user_sort_key(row: &UserRow, sort: AccountSort) -> serde_json::Value {
+    match sort {
+        AccountSort::Name => row.username.clone().into(),
+        AccountSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
+    }
+}
+
+pub fn client_sort_key(row: &ClientRow, sort: AccountSort) -> serde_json::Value {
+    match sort {
+        AccountSort::Name => row.client_id.clone().into(),
+        AccountSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
+    }
+}
