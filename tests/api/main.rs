@@ -7,11 +7,14 @@
 
 mod helpers;
 
+mod accounts;
 mod agencies_create;
 mod agencies_list;
 mod agencies_update;
+mod audit;
 mod auth;
 mod errors;
+mod matrix;
 mod openapi;
 mod operations;
 mod schema;

@@ -1,0 +1,270 @@
+//! Who may do what: every role against every endpoint, own agency and another's, over HTTP.
+//! The expected status of each cell is written out below, so the table is the spec.
+
+use actix_web::http::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Viewer,
+    EditorOwn,
+    EditorOther,
+    Admin,
+    /// A machine client with the viewer role.
+    ClientViewer,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::Viewer,
+    Who::EditorOwn,
+    Who::EditorOther,
+    Who::Admin,
+    Who::ClientViewer,
+];
+
+/// One endpoint call, with the status each caller must get.
+struct Cell {
+    name: &'static str,
+    method: Method,
+    /// `{own}` is the agency the `EditorOwn` account belongs to; `{fresh}` a new agency
+    /// made for this cell; `{n}` a number unique to the cell.
+    path: &'static str,
+    body: Option<Value>,
+    expect: fn(Who) -> u16,
+}
+
+fn admin_only(ok: u16) -> fn(Who) -> u16 {
+    match ok {
+        200 => |who| match who {
+            Who::Anonymous => 401,
+            Who::Admin => 200,
+            _ => 403,
+        },
+        201 => |who| match who {
+            Who::Anonymous => 401,
+            Who::Admin => 201,
+            _ => 403,
+        },
+        _ => |who| match who {
+            Who::Anonymous => 401,
+            Who::Admin => 204,
+            _ => 403,
+        },
+    }
+}
+
+fn cells() -> Vec<Cell> {
+    vec![
+        Cell {
+            name: "list agencies",
+            method: Method::GET,
+            path: "/api/v1/agencies",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "get agency",
+            method: Method::GET,
+            path: "/api/v1/agencies/{own}",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "create agency",
+            method: Method::POST,
+            path: "/api/v1/agencies",
+            body: Some(json!({"code": "NEW-{n}", "name": "Dinas Baru", "kind": "agency"})),
+            expect: admin_only(201),
+        },
+        Cell {
+            name: "edit own agency's contact fields",
+            method: Method::PATCH,
+            path: "/api/v1/agencies/{own}",
+            body: Some(json!({"phone": "(0287) 38{n}"})),
+            expect: |who| match who {
+                Who::Anonymous => 401,
+                Who::EditorOwn | Who::Admin => 200,
+                _ => 403,
+            },
+        },
+        Cell {
+            name: "edit own agency's code",
+            method: Method::PATCH,
+            path: "/api/v1/agencies/{own}",
+            body: Some(json!({"code": "OWN-{n}"})),
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "edit another agency's contact fields",
+            method: Method::PATCH,
+            path: "/api/v1/agencies/{fresh}",
+            body: Some(json!({"email": "kontak{n}@kebumenkab.go.id"})),
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "archive agency",
+            method: Method::DELETE,
+            path: "/api/v1/agencies/{fresh}",
+            body: None,
+            expect: admin_only(204),
+        },
+        Cell {
+            name: "list users",
+            method: Method::GET,
+            path: "/api/v1/users",
+            body: None,
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "create user",
+            method: Method::POST,
+            path: "/api/v1/users",
+            body: Some(
+                json!({"username": "user-{n}", "display_name": "Pengguna", "role": "viewer", "password": "gong-pendopo-2016"}),
+            ),
+            expect: admin_only(201),
+        },
+        Cell {
+            name: "get user",
+            method: Method::GET,
+            path: "/api/v1/users/1",
+            body: None,
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "list api clients",
+            method: Method::GET,
+            path: "/api/v1/api-clients",
+            body: None,
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "create api client",
+            method: Method::POST,
+            path: "/api/v1/api-clients",
+            body: Some(json!({"name": "Sistem {n}", "role": "viewer"})),
+            expect: admin_only(201),
+        },
+        Cell {
+            name: "list audit events",
+            method: Method::GET,
+            path: "/api/v1/audit-events",
+            body: None,
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "get me",
+            method: Method::GET,
+            path: "/api/v1/me",
+            body: None,
+            expect: |who| if who == Who::Anonymous { 401 } else { 200 },
+        },
+    ]
+}
+
+async fn tokens(app: &TestApp, own_agency: i64, other_agency: i64) -> Vec<(Who, Option<String>)> {
+    let client = app
+        .post_json(
+            "/api/v1/api-clients",
+            &json!({"name": "SIPD", "role": "viewer"}),
+        )
+        .await
+        .json();
+    let client_token = app
+        .request(Method::POST, "/api/v1/auth/token")
+        .anonymous()
+        .json(
+            &json!({"grant_type": "client_credentials", "client_id": client["client_id"],
+                      "client_secret": client["client_secret"]}),
+        )
+        .send()
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    vec![
+        (Who::Anonymous, None),
+        (
+            Who::Viewer,
+            Some(app.token_for("viewer", "viewer", None).await),
+        ),
+        (
+            Who::EditorOwn,
+            Some(
+                app.token_for("editor-own", "agency_editor", Some(own_agency))
+                    .await,
+            ),
+        ),
+        (
+            Who::EditorOther,
+            Some(
+                app.token_for("editor-other", "agency_editor", Some(other_agency))
+                    .await,
+            ),
+        ),
+        (Who::Admin, app.admin_token.clone()),
+        (Who::ClientViewer, Some(client_token)),
+    ]
+}
+
+#[actix_web::test]
+async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
+    let app = spawn_app().await;
+    let own = app.create_agency(json!({"code": "BAG-HUKUM"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let other = app.create_agency(json!({"code": "BPMPT"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let callers = tokens(&app, own, other).await;
+    assert_eq!(callers.len(), EVERYONE.len());
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for cell in cells() {
+        for (who, token) in &callers {
+            n += 1;
+            let fresh = app
+                .create_agency(json!({"code": format!("FRESH-{n}")}))
+                .await["id"]
+                .clone();
+            let fill = |text: &str| {
+                text.replace("{own}", &own.to_string())
+                    .replace("{fresh}", &fresh.to_string())
+                    .replace("{n}", &format!("{n:04}"))
+            };
+            let mut request = app
+                .request(cell.method.clone(), &fill(cell.path))
+                .anonymous();
+            if let Some(token) = token {
+                request = request.bearer(token);
+            }
+            if let Some(body) = &cell.body {
+                request = request.json(&serde_json::from_str(&fill(&body.to_string())).unwrap());
+            }
+            let response = request.send().await;
+            let expected = (cell.expect)(*who);
+            if response.status.as_u16() != expected {
+                failures.push(format!(
+                    "{} as {who:?}: expected {expected}, got {} {}",
+                    cell.name,
+                    response.status,
+                    response.text()
+                ));
+            } else if expected >= 400 {
+                response.problem(expected);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
