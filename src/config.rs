@@ -60,6 +60,8 @@ pub struct Config {
     pub json_limit: usize,
     /// Region code new agencies get when the request names none.
     pub region_code: String,
+    /// The region's time zone: "today" (e.g. the launch date) is a day there, not in UTC.
+    pub time_zone: chrono_tz::Tz,
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
 }
@@ -126,8 +128,13 @@ impl Config {
             ),
             free_failures: number("INOVIK_SIGN_IN_FREE_FAILURES", 5)?,
         };
+        let time_zone = var("INOVIK_TIME_ZONE")
+            .unwrap_or_else(|| "Asia/Jakarta".into())
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| "INOVIK_TIME_ZONE must be an IANA time zone such as Asia/Jakarta")?;
         Ok(Self {
             environment,
+            time_zone,
             auth,
             database_url,
             bind,
@@ -148,6 +155,7 @@ impl Config {
     pub fn for_database(database_url: DatabaseUrl) -> Self {
         Self {
             environment: Environment::Development,
+            time_zone: chrono_tz::Asia::Jakarta,
             auth: AuthConfig {
                 jwt_secret: b"test-secret-that-is-long-enough-for-hs256".to_vec(),
                 issuer: "inovik".into(),
@@ -188,5 +196,14 @@ where
                 "{name} must be a positive whole number, not `{text}`"
             )),
         },
+    }
+}
+
+impl Config {
+    /// Today's date in the region.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
     }
 }

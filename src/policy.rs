@@ -2,9 +2,11 @@
 //! acting; the answer is 401 for a caller without an account where one is needed, 403 for
 //! an account whose role (or agency) does not allow it.
 //!
-//! - anonymous: reads what is public (agencies, without personal data);
+//! - anonymous: reads what is public (agencies without personal data, cohorts, launched
+//!   innovations);
 //! - `viewer`: reads everything, writes nothing;
-//! - `agency_editor`: reads everything; edits its own agency's contact fields;
+//! - `agency_editor`: reads everything; edits its own agency's contact fields; creates and
+//!   edits its own agency's innovations and moves them forward;
 //! - `admin`: everything, including accounts and the audit trail.
 
 use crate::domain::account::Role;
@@ -27,6 +29,22 @@ pub enum Action {
     /// Users and API clients: list, read, create, change, deactivate, reset credentials.
     ManageAccounts,
     ReadAuditTrail,
+    ReadCohorts,
+    ManageCohorts,
+    /// Innovations before their launch (drum_up to design) are internal.
+    ReadInternalInnovations,
+    ReadInnovations,
+    CreateInnovation {
+        agency_id: i64,
+    },
+    UpdateInnovation {
+        agency_id: i64,
+    },
+    /// A stage move; backward moves are for administrators.
+    MoveInnovation {
+        agency_id: i64,
+        backward: bool,
+    },
     /// `/me`: one's own account.
     ActOnOwnAccount,
 }
@@ -34,7 +52,10 @@ pub enum Action {
 impl Action {
     /// What anyone may do without signing in.
     fn is_public(self) -> bool {
-        matches!(self, Self::ReadAgencies)
+        matches!(
+            self,
+            Self::ReadAgencies | Self::ReadCohorts | Self::ReadInnovations
+        )
     }
 }
 
@@ -47,7 +68,23 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
     };
     let allowed = match (account.role, action) {
         (Role::Admin, _) => true,
-        (_, Action::ReadAgencies | Action::ActOnOwnAccount) => true,
+        (
+            _,
+            Action::ReadAgencies
+            | Action::ActOnOwnAccount
+            | Action::ReadCohorts
+            | Action::ReadInnovations
+            | Action::ReadInternalInnovations,
+        ) => true,
+        (
+            Role::AgencyEditor,
+            Action::CreateInnovation { agency_id }
+            | Action::UpdateInnovation { agency_id }
+            | Action::MoveInnovation {
+                agency_id,
+                backward: false,
+            },
+        ) => account.agency_id == Some(agency_id),
         (
             Role::AgencyEditor,
             Action::UpdateAgency {
@@ -67,6 +104,15 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
                 (Role::AgencyEditor, Action::UpdateAgency { .. }) => {
                     ": an agency editor changes only its own agency's head and contact fields"
                 }
+                (Role::AgencyEditor, Action::MoveInnovation { backward: true, .. }) => {
+                    ": moving an innovation back a stage is for administrators"
+                }
+                (
+                    Role::AgencyEditor,
+                    Action::CreateInnovation { .. }
+                    | Action::UpdateInnovation { .. }
+                    | Action::MoveInnovation { .. },
+                ) => ": an agency editor works only on its own agency's innovations",
                 _ => "",
             }
         )))
@@ -77,4 +123,17 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
 /// gender: personal data under UU 27/2022). Any signed-in account may; the public may not.
 pub fn may_see_personal_data(caller: &Caller) -> bool {
     !matches!(caller, Caller::Anonymous)
+}
+
+/// Whether `caller` may see innovations that have not been launched yet.
+pub fn may_see_internal_innovations(caller: &Caller) -> bool {
+    authorize(caller, Action::ReadInternalInnovations).is_ok()
+}
+
+/// 401 unless the caller has an account: for writes whose finer check needs the record.
+pub fn require_account(caller: &Caller) -> ApiResult<()> {
+    match caller {
+        Caller::Anonymous => Err(ApiError::sign_in_required()),
+        _ => Ok(()),
+    }
 }

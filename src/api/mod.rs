@@ -6,9 +6,13 @@ pub mod agencies;
 pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
+pub mod cohorts;
 pub mod health;
+pub mod innovations;
 pub mod me;
 pub mod problems;
+pub mod stage_transitions;
+pub mod stats;
 pub mod users;
 
 use std::sync::Arc;
@@ -85,6 +89,11 @@ impl AppState {
         (name = "me", description = "The signed-in account."),
         (name = "agencies", description = "Government bodies that own innovations: dinas and \
             badan (SKPD/OPD), Setda sections, Puskesmas, the RSUD, BUMD."),
+        (name = "cohorts", description = "Rounds of the innovation lab, e.g. Laboratorium \
+            Inovasi Kebumen 2016 with LAN RI."),
+        (name = "innovations", description = "Public-service innovations and their moves \
+            through the lab's stages (drum_up, diagnose, design, delivery, display)."),
+        (name = "stats", description = "Counts for dashboards."),
         (name = "users", description = "People who sign in (administrators only)."),
         (name = "api-clients", description = "Other regional systems that sign in with client \
             credentials (administrators only)."),
@@ -135,6 +144,9 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/auth").configure(auth::configure))
         .service(scope("/api/v1/me").configure(me::configure))
         .service(scope("/api/v1/agencies").configure(agencies::configure))
+        .service(scope("/api/v1/cohorts").configure(cohorts::configure))
+        .service(scope("/api/v1/innovations").configure(innovations::configure))
+        .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))
         .service(scope("/api/v1/audit-events").configure(audit_events::configure))

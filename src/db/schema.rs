@@ -93,7 +93,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cohorts (id) {
+        id -> BigInt,
+        name -> Text,
+        region_code -> Text,
+        year -> BigInt,
+        partner -> Nullable<Text>,
+        description -> Nullable<Text>,
+        lab_stage -> Text,
+        drum_up_on -> Nullable<Date>,
+        diagnose_on -> Nullable<Date>,
+        design_on -> Nullable<Date>,
+        delivery_on -> Nullable<Date>,
+        display_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    innovations (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        agency_id -> BigInt,
+        name -> Text,
+        acronym_expansion -> Nullable<Text>,
+        initiator_type -> Text,
+        initiator_name -> Nullable<Text>,
+        form -> Text,
+        digital -> Bool,
+        government_affairs -> Text,
+        problem -> Nullable<Text>,
+        approach -> Nullable<Text>,
+        goals -> Nullable<Text>,
+        benefits -> Nullable<Text>,
+        results -> Nullable<Text>,
+        beneficiaries -> Nullable<Text>,
+        beneficiaries_target -> Nullable<BigInt>,
+        trial_on -> Nullable<Date>,
+        launched_on -> Nullable<Date>,
+        lab_stage -> Text,
+        stage_rank -> BigInt,
+        status -> Text,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stage_transitions (id) {
+        id -> BigInt,
+        innovation_id -> BigInt,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        occurred_at -> Timestamp,
+        actor_type -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        note -> Nullable<Text>,
+        evidence_url -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        launched_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(innovations -> agencies (agency_id));
+diesel::joinable!(innovations -> cohorts (cohort_id));
+diesel::joinable!(stage_transitions -> innovations (innovation_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(api_clients -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(agencies, users, api_clients, refresh_tokens);
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    api_clients,
+    refresh_tokens,
+    cohorts,
+    innovations,
+    stage_transitions,
+);

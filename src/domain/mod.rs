@@ -52,6 +52,8 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod agency;
+pub mod innovation;
+pub mod lab_stage;
 pub mod nip;
 pub mod text;
 pub mod version;

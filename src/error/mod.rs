@@ -54,6 +54,19 @@ impl FieldError {
     }
 }
 
+/// Why one innovation of a bulk stage move could not move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MoveFailure {
+    pub innovation_id: i64,
+    /// `not_found`, `forbidden`, `innovation_archived`, `transition_not_allowed`,
+    /// `reason_required`, ...
+    pub code: String,
+    pub message: String,
+    /// Where this innovation may go from its stage (when the move was not allowed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_next_stages: Vec<String>,
+}
+
 /// An RFC 9457 problem details body, as every error of the API is answered.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -89,6 +102,14 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub error: Option<String>,
+    /// On a refused stage move: where the innovation may go from its stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, value_type = Vec<String>, example = json!(["drum_up", "diagnose", "delivery"]))]
+    pub allowed_next_stages: Option<Vec<String>>,
+    /// On a refused bulk stage move: why each innovation could not move (none moved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub failures: Option<Vec<MoveFailure>>,
     /// On the token endpoint: the RFC 6749 error description.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -132,6 +153,16 @@ pub enum ApiError {
         slug: &'static str,
         detail: String,
         errors: Vec<FieldError>,
+    },
+    /// A stage move the lifecycle does not allow.
+    IllegalTransition {
+        detail: String,
+        code: &'static str,
+        allowed: Vec<String>,
+    },
+    /// A bulk stage move refused as a whole.
+    BulkMoveRefused {
+        failures: Vec<MoveFailure>,
     },
     /// `If-Match` names a version that is no longer current.
     PreconditionFailed {
@@ -201,6 +232,8 @@ impl ApiError {
             Self::NotFound => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { slug, .. } => (slug, "Conflict with the current state"),
+            Self::IllegalTransition { .. } => ("illegal-transition", "Stage move not allowed"),
+            Self::BulkMoveRefused { .. } => ("illegal-transition", "Stage moves not allowed"),
             Self::PreconditionFailed { .. } => ("precondition-failed", "Version mismatch"),
             Self::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
             Self::UnsupportedMediaType { .. } => {
@@ -223,6 +256,11 @@ impl ApiError {
                 format!("too many failed sign-ins; retry in {retry_after} seconds")
             }
             Self::NotFound => "no resource at this address".into(),
+            Self::IllegalTransition { detail, .. } => detail.clone(),
+            Self::BulkMoveRefused { failures } => format!(
+                "{} of the innovations cannot move, so none moved",
+                failures.len()
+            ),
             Self::MethodNotAllowed { allow } => {
                 format!("allowed methods: {}", allow.join(", "))
             }
@@ -248,6 +286,7 @@ impl ApiError {
             Self::BadRequest { errors, .. }
             | Self::Conflict { errors, .. }
             | Self::Validation(errors) => errors.clone(),
+            Self::IllegalTransition { code, .. } => vec![FieldError::new("to", code)],
             _ => Vec::new(),
         }
     }
@@ -264,6 +303,14 @@ impl ApiError {
             instance: context.as_ref().map(|c| c.path.clone()),
             request_id: context.map(|c| c.request_id),
             errors: self.field_errors(),
+            allowed_next_stages: match self {
+                Self::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            failures: match self {
+                Self::BulkMoveRefused { failures } => Some(failures.clone()),
+                _ => None,
+            },
             error: match self {
                 Self::OAuth { error, .. } => Some((*error).to_owned()),
                 Self::TooManyRequests { .. } => Some("slow_down".to_owned()),
@@ -301,7 +348,9 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. }
+            | Self::IllegalTransition { .. }
+            | Self::BulkMoveRefused { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,

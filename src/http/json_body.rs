@@ -12,8 +12,20 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
 
-/// Fields no request body may set: the server owns them.
-const READ_ONLY_FIELDS: &[&str] = &["id", "version", "created_at", "updated_at"];
+/// Fields no request body may set: the server owns them (or, for an innovation's stage,
+/// only an action may change them).
+const READ_ONLY_FIELDS: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "lab_stage",
+    "launched_on",
+    "agency_code",
+    "agency_name",
+    "cohort_name",
+    "client_id",
+];
 
 /// Largest JSON body accepted, in bytes; an app-data value (see [`crate::config`]).
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +208,16 @@ fn describe(path: String, error: serde_json::Error) -> ApiError {
                     join_path(&field, missing),
                     "required",
                 )])
+            } else if !(message.starts_with("invalid type")
+                || message.starts_with("invalid length"))
+            {
+                // The JSON type is right but the value is not one we take: a date that does
+                // not exist, a number out of range, an unknown enum value.
+                ApiError::Validation(vec![FieldError::with_message(
+                    field,
+                    "invalid_value",
+                    message,
+                )])
             } else {
                 let error = FieldError::with_message(field.clone(), "invalid_type", message);
                 let shown = if field.is_empty() {
@@ -256,6 +278,7 @@ mod tests {
     struct Outer {
         name: Option<String>,
         count: Option<i64>,
+        day: Option<chrono::NaiveDate>,
         party: Option<Inner>,
         items: Option<Vec<Inner>>,
     }
@@ -275,6 +298,8 @@ mod tests {
         let cases: &[(&str, (u16, &str, &str))] = &[
             (r#"{"name": 5}"#, (400, "name", "invalid_type")),
             (r#"{"count": 5.5}"#, (400, "count", "invalid_type")),
+            (r#"{"count": 1e30}"#, (400, "count", "invalid_type")),
+            (r#"{"day": "2016-02-30"}"#, (422, "day", "invalid_value")),
             (r#"{"count": 5.0, "name": "x"}"#, (200, "", "")),
             (r#"{"nmae": "x"}"#, (400, "nmae", "unknown_field")),
             (r#"{"version": 3}"#, (400, "version", "read_only")),

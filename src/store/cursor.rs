@@ -32,3 +32,9 @@ impl CursorKey for chrono::NaiveDateTime {
         (1..=9999).contains(&chrono::Datelike::year(self))
     }
 }
+
+impl CursorKey for i64 {
+    fn plausible(&self) -> bool {
+        true
+    }
+}

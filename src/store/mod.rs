@@ -22,7 +22,9 @@ macro_rules! keyset {
 pub mod accounts;
 pub mod agencies;
 pub mod audit;
+pub mod cohorts;
 pub mod cursor;
+pub mod innovations;
 pub mod refresh_tokens;
 pub mod sign_in;
 

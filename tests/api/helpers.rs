@@ -192,6 +192,62 @@ impl TestApp {
         self.request(Method::GET, path).anonymous().send().await
     }
 
+    /// Creates a cohort (as the administrator); returns it.
+    pub async fn create_cohort(&self, name: &str) -> Value {
+        let response = self
+            .post_json(
+                "/api/v1/cohorts",
+                &serde_json::json!({"name": name, "year": 2016, "partner": "LAN RI"}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()
+    }
+
+    /// Creates an innovation from `fields` over defaults (as the administrator).
+    pub async fn create_innovation(
+        &self,
+        cohort_id: &Value,
+        agency_id: &Value,
+        fields: Value,
+    ) -> Value {
+        let mut body = serde_json::json!({
+            "cohort_id": cohort_id, "agency_id": agency_id, "name": "Inovasi",
+            "initiator_type": "agency", "form": "public_service"
+        });
+        for (key, value) in fields.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        let response = self.post_json("/api/v1/innovations", &body).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()
+    }
+
+    /// Moves an innovation (as the administrator); returns the response.
+    pub async fn move_to(&self, innovation: &Value, body: Value) -> TestResponse {
+        self.post_json(
+            &format!("/api/v1/innovations/{}/stage-transitions", innovation["id"]),
+            &body,
+        )
+        .await
+    }
+
+    /// Moves an innovation forward until it reaches `stage`.
+    pub async fn advance_to(&self, innovation: &Value, stage: &str) {
+        const ORDER: [&str; 5] = ["drum_up", "diagnose", "design", "delivery", "display"];
+        let start = ORDER
+            .iter()
+            .position(|s| *s == innovation["lab_stage"].as_str().unwrap())
+            .unwrap();
+        let end = ORDER.iter().position(|s| *s == stage).unwrap();
+        for next in &ORDER[start + 1..=end] {
+            let response = self
+                .move_to(innovation, serde_json::json!({"to": next}))
+                .await;
+            assert_eq!(response.status, 201, "{}", response.text());
+        }
+    }
+
     /// Creates an active user directly in the store (fast) and returns its id.
     pub async fn create_account(&self, username: &str, role: &str, agency_id: Option<i64>) -> i64 {
         use inovik::store::accounts::{self, AccountFields};

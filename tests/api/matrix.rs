@@ -31,7 +31,8 @@ struct Cell {
     name: &'static str,
     method: Method,
     /// `{own}` is the agency the `EditorOwn` account belongs to; `{fresh}` a new agency
-    /// made for this cell; `{n}` a number unique to the cell.
+    /// made for this cell; `{innovation}` a new innovation of `{own}` at `diagnose`;
+    /// `{cohort}` the cohort; `{n}` a number unique to the cell.
     path: &'static str,
     body: Option<Value>,
     expect: fn(Who) -> u16,
@@ -52,6 +53,27 @@ fn admin_only(ok: u16) -> fn(Who) -> u16 {
         _ => |who| match who {
             Who::Anonymous => 401,
             Who::Admin => 204,
+            _ => 403,
+        },
+    }
+}
+
+/// Writes on the own agency's innovations: its editor and administrators.
+fn own_agency_write(ok: u16) -> fn(Who) -> u16 {
+    match ok {
+        200 => |who| match who {
+            Who::Anonymous => 401,
+            Who::EditorOwn | Who::Admin => 200,
+            _ => 403,
+        },
+        201 => |who| match who {
+            Who::Anonymous => 401,
+            Who::EditorOwn | Who::Admin => 201,
+            _ => 403,
+        },
+        _ => |who| match who {
+            Who::Anonymous => 401,
+            Who::EditorOwn | Who::Admin => 204,
             _ => 403,
         },
     }
@@ -157,6 +179,72 @@ fn cells() -> Vec<Cell> {
             expect: admin_only(200),
         },
         Cell {
+            name: "list innovations",
+            method: Method::GET,
+            path: "/api/v1/innovations",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "innovation stats",
+            method: Method::GET,
+            path: "/api/v1/stats/innovations?group_by=lab_stage",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "create an innovation of the own agency",
+            method: Method::POST,
+            path: "/api/v1/innovations",
+            body: Some(
+                json!({"cohort_id": "{cohort}", "agency_id": "{own}", "name": "Inovasi {n}",
+                              "initiator_type": "agency", "form": "governance"}),
+            ),
+            expect: own_agency_write(201),
+        },
+        Cell {
+            name: "edit an innovation of the own agency",
+            method: Method::PATCH,
+            path: "/api/v1/innovations/{innovation}",
+            body: Some(json!({"goals": "Tujuan {n}"})),
+            expect: own_agency_write(200),
+        },
+        Cell {
+            name: "move an innovation of the own agency forward",
+            method: Method::POST,
+            path: "/api/v1/innovations/{innovation}/stage-transitions",
+            body: Some(json!({"to": "design"})),
+            expect: own_agency_write(201),
+        },
+        Cell {
+            name: "move an innovation back",
+            method: Method::POST,
+            path: "/api/v1/innovations/{innovation}/stage-transitions",
+            body: Some(json!({"to": "drum_up", "reason": "diagnosis diulang"})),
+            expect: admin_only(201),
+        },
+        Cell {
+            name: "archive an innovation of the own agency",
+            method: Method::DELETE,
+            path: "/api/v1/innovations/{innovation}",
+            body: None,
+            expect: own_agency_write(204),
+        },
+        Cell {
+            name: "list cohorts",
+            method: Method::GET,
+            path: "/api/v1/cohorts",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "create cohort",
+            method: Method::POST,
+            path: "/api/v1/cohorts",
+            body: Some(json!({"name": "Lab {n}", "year": 2016})),
+            expect: admin_only(201),
+        },
+        Cell {
             name: "get me",
             method: Method::GET,
             path: "/api/v1/me",
@@ -222,6 +310,7 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
         .as_i64()
         .unwrap();
     let callers = tokens(&app, own, other).await;
+    let cohort = app.create_cohort("Lab 2016").await["id"].clone();
     assert_eq!(callers.len(), EVERYONE.len());
 
     let mut failures = Vec::new();
@@ -233,8 +322,19 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
                 .create_agency(json!({"code": format!("FRESH-{n}")}))
                 .await["id"]
                 .clone();
+            let innovation = app
+                .create_innovation(
+                    &cohort,
+                    &json!(own),
+                    json!({"name": format!("Matriks {n}")}),
+                )
+                .await;
+            app.advance_to(&innovation, "diagnose").await;
             let fill = |text: &str| {
-                text.replace("{own}", &own.to_string())
+                text.replace("\"{cohort}\"", &cohort.to_string())
+                    .replace("\"{own}\"", &own.to_string())
+                    .replace("{own}", &own.to_string())
+                    .replace("{innovation}", &innovation["id"].to_string())
                     .replace("{fresh}", &fresh.to_string())
                     .replace("{n}", &format!("{n:04}"))
             };

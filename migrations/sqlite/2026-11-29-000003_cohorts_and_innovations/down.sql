@@ -1,0 +1,3 @@
+DROP TABLE stage_transitions;
+DROP TABLE innovations;
+DROP TABLE cohorts;
