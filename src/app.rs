@@ -13,8 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api::{self, ApiDoc, AppState};
 use crate::config::Config;
 use crate::db::{Db, Manager, run_migrations};
-use crate::error::ApiError;
-use crate::http::fallback::{RouteTable, not_routed};
+use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
 use crate::http::request_context;
 
@@ -48,8 +47,11 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
         app.app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(JsonLimit(json_limit)))
             .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
-            // An id that is not a number cannot name a record.
-            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            // An id that is not a number cannot name a record (or the path is another
+            // route's, under a method that route does not take).
+            .app_data(
+                web::PathConfig::default().error_handler(|_, req| unparsable_path(req).into()),
+            )
             .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
             .route(
                 "/swagger-ui",

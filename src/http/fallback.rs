@@ -38,13 +38,28 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods allowed on `path`, or `None` when no route has this shape.
+    /// The methods allowed on `path`, or `None` when no route has this shape. A route
+    /// spelled out literally (`/innovations/stage-transitions`) wins over one with a
+    /// parameter in its place (`/innovations/{id}`).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let wanted = split(path);
-        let mut allowed: Vec<String> = self
+        let matching: Vec<&(Vec<String>, Vec<String>)> = self
             .routes
             .iter()
             .filter(|(template, _)| matches(template, &wanted))
+            .collect();
+        let literal: Vec<&(Vec<String>, Vec<String>)> = matching
+            .iter()
+            .copied()
+            .filter(|(template, _)| *template == wanted)
+            .collect();
+        let chosen = if literal.is_empty() {
+            matching
+        } else {
+            literal
+        };
+        let mut allowed: Vec<String> = chosen
+            .into_iter()
             .flat_map(|(_, methods)| methods.iter().cloned())
             .collect();
         if allowed.is_empty() {
@@ -80,5 +95,19 @@ pub async fn not_routed(
         Some(allow) if allow.iter().any(|m| m == req.method().as_str()) => Err(ApiError::NotFound),
         Some(allow) => Err(ApiError::MethodNotAllowed { allow }),
         None => Err(ApiError::NotFound),
+    }
+}
+
+/// For a path parameter that does not parse (`/agencies/abc`): 405 when a literal route
+/// has that path under other methods, 404 otherwise.
+pub fn unparsable_path(req: &HttpRequest) -> ApiError {
+    let allowed = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|routes| routes.allowed(req.path()));
+    match allowed {
+        Some(allow) if !allow.iter().any(|m| m == req.method().as_str()) => {
+            ApiError::MethodNotAllowed { allow }
+        }
+        _ => ApiError::NotFound,
     }
 }

@@ -25,6 +25,11 @@ async fn a_wrong_method_is_405_with_allow() {
         (Method::PUT, "/api/v1/agencies/1", "GET, PATCH, DELETE"),
         (Method::DELETE, "/api/v1/agencies", "GET, POST"),
         (Method::POST, "/health/ready", "GET"),
+        (
+            Method::PATCH,
+            "/api/v1/innovations/stage-transitions",
+            "POST",
+        ),
     ];
     for (method, path, allow) in cases {
         let response = app.request(method.clone(), path).send().await;
