@@ -58,6 +58,8 @@ pub struct Config {
     pub pool: PoolOptions,
     /// Largest JSON request body, in bytes.
     pub json_limit: usize,
+    /// Largest CSV upload (an import), in bytes.
+    pub csv_limit: usize,
     /// Region code new agencies get when the request names none.
     pub region_code: String,
     /// The region's time zone: "today" (e.g. the launch date) is a day there, not in UTC.
@@ -144,6 +146,7 @@ impl Config {
                 connection_timeout: Duration::from_millis(number("INOVIK_POOL_TIMEOUT_MS", 2000)?),
             },
             json_limit: number("INOVIK_JSON_LIMIT", 256 * 1024)?,
+            csv_limit: number("INOVIK_CSV_LIMIT", 10 * 1024 * 1024)?,
             region_code,
             workers: var("INOVIK_WORKERS")
                 .map(|_| number("INOVIK_WORKERS", 1))
@@ -174,6 +177,7 @@ impl Config {
                 connection_timeout: Duration::from_secs(2),
             },
             json_limit: 256 * 1024,
+            csv_limit: 10 * 1024 * 1024,
             region_code: DEFAULT_REGION_CODE.into(),
             workers: Some(1),
         }

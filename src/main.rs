@@ -52,12 +52,33 @@ enum Command {
         #[arg(long)]
         agency_code: Option<String>,
     },
+    /// Load records from a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Load sample data; safe to run again.
     Seed {
         /// The agencies of the Kebumen story: Setda and its sections, BPMPT, the RSUD,
         /// Puskesmas, a BUMD and several dinas.
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A cohort's innovations from CSV (the export's columns; see the README). Every row
+    /// is checked and every bad one listed; then all are created, or none.
+    Innovations {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The cohort the innovations join.
+        #[arg(long)]
+        cohort_id: i64,
+        /// Check every row and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -141,6 +162,23 @@ fn run(command: Command) -> Result<(), String> {
                 &role,
                 agency_code,
             ))?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Import {
+            what:
+                ImportWhat::Innovations {
+                    file,
+                    cohort_id,
+                    dry_run,
+                },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let state = inovik::app::prepare(Config::from_env()?)?;
+            let report = actix_web::rt::System::new().block_on(
+                inovik::operator::import_innovations(&state, bytes, cohort_id, dry_run),
+            )?;
             println!("{report}");
             Ok(())
         }

@@ -143,3 +143,52 @@ pub async fn create_client(
         row.client_id
     ))
 }
+
+/// Imports innovations from CSV with a progress bar on stderr; returns a summary, or every
+/// bad row.
+pub async fn import_innovations(
+    state: &AppState,
+    bytes: Vec<u8>,
+    cohort_id: i64,
+    dry_run: bool,
+) -> Result<String, String> {
+    let rows = bytecount_lines(&bytes).saturating_sub(1);
+    let bar = indicatif::ProgressBar::new(rows as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows checked")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let result = crate::import::import_innovations(
+        state,
+        context("import"),
+        cohort_id,
+        bytes,
+        dry_run,
+        &|row| bar.set_position(row as u64),
+    )
+    .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(report) if report.dry_run => Ok(format!(
+            "dry run: all {} rows are good; nothing was changed",
+            report.rows
+        )),
+        Ok(report) => Ok(format!(
+            "imported {} innovations into cohort {cohort_id}",
+            report.created
+        )),
+        Err(ApiError::ImportRejected { rows }) => Err(format!(
+            "nothing was imported; fix these rows and try again:\n{}",
+            rows.iter()
+                .map(|r| format!("  row {}, {}: {} ({})", r.row, r.column, r.message, r.code))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+        Err(other) => Err(describe(other)),
+    }
+}
+
+/// Lines in the file, for the progress bar's length (quoted newlines make it an estimate).
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
+}

@@ -40,6 +40,8 @@ pub enum Action {
     UpdateInnovation {
         agency_id: i64,
     },
+    /// Loading a cohort from a spreadsheet (administrators).
+    ImportInnovations,
     /// A stage move; backward moves are for administrators.
     MoveInnovation {
         agency_id: i64,

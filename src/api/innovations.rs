@@ -30,6 +30,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(list_innovations)
         .service(create_innovation)
+        .service(import_innovations)
         .service(super::stage_transitions::move_innovations)
         .service(get_innovation)
         .service(update_innovation)
@@ -782,4 +783,108 @@ pub async fn archive_innovation(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Where and how to import.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ImportParams {
+    /// The cohort the innovations join.
+    #[param(minimum = 1)]
+    cohort_id: i64,
+    /// `true` checks every row and changes nothing.
+    dry_run: Option<bool>,
+}
+
+/// Import innovations from CSV
+///
+/// Administrators only. The body is CSV (UTF-8, `,` or `;`) with the export's columns:
+/// agencies by `agency_code`; `id`, `version`, timestamps and names of the agency and cohort
+/// are ignored; `lab_stage` is optional (default `drum_up`). Import only creates. Every row
+/// is checked and every bad row listed (`row_errors`, 422); otherwise all rows are created in
+/// one transaction, each with a transition into its starting stage (note `imported`).
+/// `dry_run=true` checks and changes nothing.
+#[utoipa::path(
+    tag = "innovations",
+    operation_id = "import_innovations",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv",
+        example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
+    responses(
+        (status = 200, description = "Dry run: every row is good", body = crate::import::ImportReport),
+        (status = 201, description = "Imported", body = crate::import::ImportReport),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/import")]
+pub async fn import_innovations(
+    req: HttpRequest,
+    payload: web::Payload,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ImportInnovations)?;
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let cohort_id = query.take_i64("cohort_id", 1, i64::MAX);
+    let dry_run = query.take_bool("dry_run").unwrap_or(false);
+    if cohort_id.is_none() {
+        query.error(FieldError::new("cohort_id", "required"));
+    }
+    query.finish()?;
+    let cohort_id = cohort_id.ok_or_else(|| ApiError::invalid_field("cohort_id", "required"))?;
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if essence.as_deref() != Some("text/csv") {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
+    }
+    let body = read_limited(payload, state.config.csv_limit).await?;
+    let report = crate::import::import_innovations(
+        &state,
+        actor.write_context(),
+        cohort_id,
+        body,
+        dry_run,
+        &|_| {},
+    )
+    .await?;
+    let status = if dry_run {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::CREATED
+    };
+    Ok(HttpResponse::build(status).json(report))
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("could not read the body: {e}"),
+            errors: Vec::new(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

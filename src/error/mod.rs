@@ -106,6 +106,11 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false, value_type = Vec<String>, example = json!(["drum_up", "diagnose", "delivery"]))]
     pub allowed_next_stages: Option<Vec<String>>,
+    /// On a refused import: every bad row, with its spreadsheet row number (the header is
+    /// row 1) and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, value_type = Vec<crate::import::RowError>)]
+    pub row_errors: Option<Vec<crate::import::RowError>>,
     /// On a refused bulk stage move: why each innovation could not move (none moved).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -159,6 +164,10 @@ pub enum ApiError {
         detail: String,
         code: &'static str,
         allowed: Vec<String>,
+    },
+    /// A CSV import refused as a whole: every bad row.
+    ImportRejected {
+        rows: Vec<crate::import::RowError>,
     },
     /// A bulk stage move refused as a whole.
     BulkMoveRefused {
@@ -241,6 +250,7 @@ impl ApiError {
             }
             Self::NotAcceptable { .. } => ("not-acceptable", "No acceptable representation"),
             Self::Validation(_) => ("validation", "Validation failed"),
+            Self::ImportRejected { .. } => ("import-rejected", "The file has bad rows"),
             Self::Unavailable => ("service-unavailable", "Database unavailable"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
@@ -272,6 +282,10 @@ impl ApiError {
             }
             Self::UnsupportedMediaType { expected } => format!("send the body as {expected}"),
             Self::NotAcceptable { available } => format!("available: {available}"),
+            Self::ImportRejected { rows } => {
+                let bad: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.row).collect();
+                format!("{} row(s) have problems; nothing was imported", bad.len())
+            }
             Self::Validation(errors) => match errors.len() {
                 1 => "1 field is invalid".into(),
                 n => format!("{n} fields are invalid"),
@@ -305,6 +319,10 @@ impl ApiError {
             errors: self.field_errors(),
             allowed_next_stages: match self {
                 Self::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            row_errors: match self {
+                Self::ImportRejected { rows } => Some(rows.clone()),
                 _ => None,
             },
             failures: match self {
@@ -355,7 +373,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::ImportRejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -319,3 +319,16 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+pub fn find_by_name(
+    conn: &mut DbConnection,
+    region_code: &str,
+    name: &str,
+) -> ApiResult<Option<CohortRow>> {
+    Ok(cohorts::table
+        .filter(cohorts::region_code.eq(region_code))
+        .filter(cohorts::name.eq(name))
+        .select(CohortRow::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -745,3 +745,13 @@ fn labelled(groups: Vec<(String, i64)>) -> Vec<(String, String, i64)> {
         .map(|(key, count)| (key.clone(), key, count))
         .collect()
 }
+
+/// Whether cohort `cohort_id` already has an innovation called `name`.
+pub fn name_taken(conn: &mut DbConnection, cohort_id: i64, name: &str) -> ApiResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        innovations::table
+            .filter(innovations::cohort_id.eq(cohort_id))
+            .filter(innovations::name.eq(name)),
+    ))
+    .get_result(conn)?)
+}

@@ -15,6 +15,7 @@ mod audit;
 mod auth;
 mod cohorts;
 mod errors;
+mod import;
 mod innovations;
 mod matrix;
 mod openapi;

@@ -1,12 +1,9 @@
-//! `inovik seed --demo`: the agencies of the Kebumen story, so a new user has something to
-//! look at. Idempotent: agencies whose code exists are left as they are.
+//! The agencies of the Kebumen story. Agencies whose code exists are left as they are.
 
-use crate::api::AppState;
-use crate::db::WriteContext;
+use crate::db::{DbConnection, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
 use crate::domain::nip::Nip;
-use crate::error::ApiError;
-use crate::http::caller::Caller;
+use crate::error::{ApiError, ApiResult};
 use crate::store::agencies as store;
 
 struct Sample {
@@ -154,57 +151,51 @@ const SAMPLES: &[Sample] = &[
     },
 ];
 
-/// Inserts the sample agencies that are missing, in one transaction through the same write
-/// path as the API; returns a one-line report.
-pub async fn demo(state: &AppState) -> Result<String, ApiError> {
-    let region_code = state.config.region_code.clone();
-    let context = WriteContext {
-        caller: Caller::System,
-        request_id: format!("seed-{}", uuid::Uuid::new_v4()),
-    };
-    let created = state
-        .db
-        .write(context, move |conn, context| {
-            let mut created = 0;
-            for sample in SAMPLES {
-                if store::find_by_code(conn, sample.code)?.is_some() {
-                    continue;
-                }
-                let parent_id = match sample.parent {
-                    Some(code) => store::find_by_code(conn, code)?.map(|parent| parent.id),
-                    None => None,
-                };
-                let head_nip = sample
-                    .head_nip
-                    .map(Nip::parse)
-                    .transpose()
-                    .map_err(|e| ApiError::internal(format!("bad sample NIP: {}", e.code())))?;
-                store::insert(
-                    conn,
-                    context,
-                    AgencyDraft {
-                        code: sample.code.into(),
-                        name: sample.name.into(),
-                        short_name: Some(sample.short_name.into()),
-                        kind: sample.kind,
-                        parent_id,
-                        region_code: region_code.clone(),
-                        head_name: Some(sample.head_name.into()),
-                        head_nip,
-                        head_title: Some(sample.head_title.into()),
-                        address: None,
-                        phone: None,
-                        email: None,
-                        active: true,
-                    },
-                )?;
-                created += 1;
-            }
-            Ok(created)
-        })
-        .await?;
-    Ok(format!(
-        "demo data: {created} agencies created, {} already present",
-        SAMPLES.len() - created
-    ))
+/// The codes of the sample agencies, for the innovations to be spread over.
+pub fn codes() -> impl Iterator<Item = &'static str> {
+    SAMPLES.iter().map(|sample| sample.code)
+}
+
+/// Inserts the sample agencies that are missing; returns (created, already present).
+pub fn seed(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    region_code: &str,
+) -> ApiResult<(usize, usize)> {
+    let mut created = 0;
+    for sample in SAMPLES {
+        if store::find_by_code(conn, sample.code)?.is_some() {
+            continue;
+        }
+        let parent_id = match sample.parent {
+            Some(code) => store::find_by_code(conn, code)?.map(|parent| parent.id),
+            None => None,
+        };
+        let head_nip = sample
+            .head_nip
+            .map(Nip::parse)
+            .transpose()
+            .map_err(|e| ApiError::internal(format!("bad sample NIP: {}", e.code())))?;
+        store::insert(
+            conn,
+            context,
+            AgencyDraft {
+                code: sample.code.into(),
+                name: sample.name.into(),
+                short_name: Some(sample.short_name.into()),
+                kind: sample.kind,
+                parent_id,
+                region_code: region_code.to_owned(),
+                head_name: Some(sample.head_name.into()),
+                head_nip,
+                head_title: Some(sample.head_title.into()),
+                address: None,
+                phone: None,
+                email: None,
+                active: true,
+            },
+        )?;
+        created += 1;
+    }
+    Ok((created, SAMPLES.len() - created))
 }

@@ -1,0 +1,36 @@
+//! `inovik seed --demo`: the Kebumen story as data, so a frontend team has something real
+//! to build against: the agencies, the 2016 cohort with LAN RI, and 182 innovations
+//! (MUTTU 1000, Siperi, ELEGAN and others) at varied stages, with their moves recorded.
+//! Idempotent: what exists is left as it is.
+
+mod agencies;
+mod innovations;
+
+use crate::api::AppState;
+use crate::db::WriteContext;
+use crate::error::ApiError;
+use crate::http::caller::Caller;
+
+/// Loads what is missing, in one transaction through the API's write path; returns a
+/// report of a few lines.
+pub async fn demo(state: &AppState) -> Result<String, ApiError> {
+    let region_code = state.config.region_code.clone();
+    let today = state.config.today();
+    let context = WriteContext {
+        caller: Caller::System,
+        request_id: format!("seed-{}", uuid::Uuid::new_v4()),
+    };
+    let ((agencies_created, agencies_present), (cohort_id, created, present)) = state
+        .db
+        .write(context, move |conn, context| {
+            let agencies = agencies::seed(conn, context, &region_code)?;
+            let innovations = innovations::seed(conn, context, &region_code, today)?;
+            Ok((agencies, innovations))
+        })
+        .await?;
+    Ok(format!(
+        "demo data: {agencies_created} agencies created, {agencies_present} already present\n\
+         demo data: {created} innovations created, {present} already present\n\
+         demo cohort id: {cohort_id}"
+    ))
+}
