@@ -42,6 +42,18 @@ pub enum Action {
     },
     /// Loading a cohort from a spreadsheet (administrators).
     ImportInnovations,
+    /// Signed and superseded agreements are public; drafts and cancelled ones are not.
+    ReadAgreements,
+    ReadUnsignedAgreements,
+    /// Drafting an agreement or its commitments for an agency.
+    DraftAgreement {
+        agency_id: i64,
+    },
+    SignAgreement,
+    CancelAgreement,
+    RecordRealization {
+        agency_id: i64,
+    },
     /// A stage move; backward moves are for administrators.
     MoveInnovation {
         agency_id: i64,
@@ -56,7 +68,7 @@ impl Action {
     fn is_public(self) -> bool {
         matches!(
             self,
-            Self::ReadAgencies | Self::ReadCohorts | Self::ReadInnovations
+            Self::ReadAgencies | Self::ReadCohorts | Self::ReadInnovations | Self::ReadAgreements
         )
     }
 }
@@ -76,7 +88,9 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
             | Action::ActOnOwnAccount
             | Action::ReadCohorts
             | Action::ReadInnovations
-            | Action::ReadInternalInnovations,
+            | Action::ReadInternalInnovations
+            | Action::ReadAgreements
+            | Action::ReadUnsignedAgreements,
         ) => true,
         (
             Role::AgencyEditor,
@@ -85,7 +99,9 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
             | Action::MoveInnovation {
                 agency_id,
                 backward: false,
-            },
+            }
+            | Action::DraftAgreement { agency_id }
+            | Action::RecordRealization { agency_id },
         ) => account.agency_id == Some(agency_id),
         (
             Role::AgencyEditor,
@@ -138,4 +154,9 @@ pub fn require_account(caller: &Caller) -> ApiResult<()> {
         Caller::Anonymous => Err(ApiError::sign_in_required()),
         _ => Ok(()),
     }
+}
+
+/// Whether `caller` may see draft and cancelled agreements.
+pub fn may_see_unsigned_agreements(caller: &Caller) -> bool {
+    authorize(caller, Action::ReadUnsignedAgreements).is_ok()
 }

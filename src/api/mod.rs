@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod agencies;
+pub mod agreements;
 pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
@@ -93,6 +94,9 @@ impl AppState {
             Inovasi Kebumen 2016 with LAN RI."),
         (name = "innovations", description = "Public-service innovations and their moves \
             through the lab's stages (drum_up, diagnose, design, delivery, display)."),
+        (name = "agreements", description = "Innovation performance agreements (perjanjian \
+            kinerja inovasi) between the Bupati and agency heads, their commitments, signing \
+            with a verifiable content hash, and realizations."),
         (name = "stats", description = "Counts for dashboards."),
         (name = "users", description = "People who sign in (administrators only)."),
         (name = "api-clients", description = "Other regional systems that sign in with client \
@@ -146,6 +150,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/agencies").configure(agencies::configure))
         .service(scope("/api/v1/cohorts").configure(cohorts::configure))
         .service(scope("/api/v1/innovations").configure(innovations::configure))
+        .service(scope("/api/v1/performance-agreements").configure(agreements::configure))
         .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))

@@ -161,6 +161,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    performance_agreements (id) {
+        id -> BigInt,
+        number -> Text,
+        year -> BigInt,
+        agency_id -> BigInt,
+        statement -> Nullable<Text>,
+        status -> Text,
+        signed_on -> Nullable<Date>,
+        signed_place -> Nullable<Text>,
+        first_party_name -> Nullable<Text>,
+        first_party_nip -> Nullable<Text>,
+        first_party_title -> Nullable<Text>,
+        second_party_name -> Nullable<Text>,
+        second_party_nip -> Nullable<Text>,
+        second_party_title -> Nullable<Text>,
+        signed_agency_code -> Nullable<Text>,
+        signed_agency_name -> Nullable<Text>,
+        supersedes_id -> Nullable<BigInt>,
+        amendment_reason -> Nullable<Text>,
+        amendment_reason_text -> Nullable<Text>,
+        cancellation_reason -> Nullable<Text>,
+        content_hash -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commitments (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        innovation_id -> BigInt,
+        signed_innovation_name -> Nullable<Text>,
+        indicator -> Text,
+        target_hundredths -> Nullable<BigInt>,
+        unit -> Nullable<Text>,
+        target_stage -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        achieved_hundredths -> Nullable<BigInt>,
+        evidence_url -> Nullable<Text>,
+        note -> Nullable<Text>,
+        evaluated_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(performance_agreements -> agencies (agency_id));
+diesel::joinable!(commitments -> performance_agreements (agreement_id));
+diesel::joinable!(commitments -> innovations (innovation_id));
 diesel::joinable!(innovations -> agencies (agency_id));
 diesel::joinable!(innovations -> cohorts (cohort_id));
 diesel::joinable!(stage_transitions -> innovations (innovation_id));
@@ -175,4 +228,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohorts,
     innovations,
     stage_transitions,
+    performance_agreements,
+    commitments,
 );

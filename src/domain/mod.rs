@@ -52,6 +52,8 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod agency;
+pub mod agreement;
+pub mod canonical_json;
 pub mod innovation;
 pub mod lab_stage;
 pub mod nip;

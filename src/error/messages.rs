@@ -82,6 +82,16 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "unknown_column" => "is not a column an import reads".into(),
         "column_missing" => "is a required column".into(),
         "duplicate_in_file" => "another row of the file has this name".into(),
+        "innovation_not_found" => "no innovation with this id exists".into(),
+        "innovation_other_agency" => "the innovation belongs to another agency than the agreement".into(),
+        "commitments_required" => "an agreement needs at least one commitment to be signed".into(),
+        "second_party_required" => {
+            "give the second party: the agency has no head's name and title on record".into()
+        }
+        "decimal_invalid" => "must be a decimal with at most two fractional digits, e.g. 1000.50".into(),
+        "target_required" => {
+            "give a target_value with its unit, or a target_stage with its due_on".into()
+        }
         "invalid_value" => "is not a value this field takes".into(),
         "invalid_type" => "has the wrong JSON type".into(),
         "unknown_parameter" => "is not a parameter of this endpoint".into(),

@@ -21,6 +21,7 @@ macro_rules! keyset {
 
 pub mod accounts;
 pub mod agencies;
+pub mod agreements;
 pub mod audit;
 pub mod cohorts;
 pub mod cursor;

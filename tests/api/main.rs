@@ -11,6 +11,7 @@ mod accounts;
 mod agencies_create;
 mod agencies_list;
 mod agencies_update;
+mod agreements;
 mod audit;
 mod auth;
 mod cohorts;

@@ -1,0 +1,2 @@
+DROP TABLE commitments;
+DROP TABLE performance_agreements;

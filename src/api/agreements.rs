@@ -1,0 +1,1252 @@
+//! `/api/v1/performance-agreements`: innovation performance agreements (perjanjian kinerja
+//! inovasi) and their commitments. Drafts change freely; a signed agreement is frozen
+//! (only realizations are recorded) and carries a SHA-256 of its canonical content.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{AppState, json_with_etag, list_response};
+use crate::domain::agreement::{
+    self as rules, AgreementStatus, AmendmentReason, Hundredths, validate_decimal,
+};
+use crate::domain::lab_stage::LabStage;
+use crate::domain::nip::{Nip, validate_nip};
+use crate::domain::text::not_blank;
+use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
+use crate::http::caller::{Caller, RequestActor};
+use crate::http::conditional::IfMatch;
+use crate::http::json_body::{JsonBody, double_option};
+use crate::http::list_query::{Format, QueryPairs};
+use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::policy::{self, Action};
+use crate::store::agreements::{
+    self as store, AgreementDraft, AgreementFilters, AgreementRow, CommitmentDraft, CommitmentRow,
+    Party, Realization, Signing,
+};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(list_agreements)
+        .service(create_agreement)
+        .service(get_agreement)
+        .service(update_agreement)
+        .service(delete_agreement)
+        .service(sign_agreement)
+        .service(verify_agreement)
+        .service(list_commitments)
+        .service(create_commitment)
+        .service(update_commitment)
+        .service(delete_commitment)
+        .service(record_realization);
+}
+
+/// A party to an agreement as signed. The NIP is left out for callers who may not see
+/// personal data.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"}))]
+pub struct PartyBody {
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Only where the person is a civil servant (not the Bupati, not a BUMD director).
+    #[validate(length(max = 24), custom(function = "validate_nip"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        max_length = 24,
+        pattern = r"^[12][0-9]{3}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]) ?[12][0-9]{3}(0[1-9]|1[0-2]) ?[12] ?(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
+    )]
+    pub nip: Option<String>,
+    #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+}
+
+impl PartyBody {
+    fn into_party(self) -> Party {
+        Party {
+            name: self.name,
+            // Validated above; stored bare.
+            nip: self
+                .nip
+                .and_then(|nip| Nip::parse(&nip).ok())
+                .map(Nip::into_string),
+            title: self.title,
+        }
+    }
+}
+
+/// An innovation performance agreement.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 4, "number": "060/123/2016", "year": 2016, "agency_id": 2,
+    "statement": "Kami berjanji mewujudkan target inovasi sebagaimana tercantum dalam lampiran.",
+    "status": "signed", "signed_on": "2016-10-12", "signed_place": "Pendopo Rumah Dinas Bupati Kebumen",
+    "first_party": {"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"},
+    "second_party": {"name": "Rina Wulandari, S.H., M.H.", "title": "Kepala Bagian Hukum"},
+    "supersedes_id": null, "superseded_by_id": null, "amendment_reason": null,
+    "amendment_reason_text": null, "cancellation_reason": null,
+    "content_hash": "9f2c1d0e8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817263", "version": 3,
+    "created_at": "2016-10-01T02:00:00.000000Z", "updated_at": "2016-10-12T03:00:00.000000Z"}))]
+pub struct Agreement {
+    #[schema(read_only)]
+    pub id: i64,
+    pub number: String,
+    pub year: i64,
+    pub agency_id: i64,
+    pub statement: Option<String>,
+    #[schema(read_only)]
+    pub status: AgreementStatus,
+    #[schema(read_only)]
+    pub signed_on: Option<NaiveDate>,
+    #[schema(read_only)]
+    pub signed_place: Option<String>,
+    /// The Bupati, as signed.
+    #[schema(read_only)]
+    pub first_party: Option<PartyBody>,
+    /// The agency head, as signed.
+    #[schema(read_only)]
+    pub second_party: Option<PartyBody>,
+    /// The agreement this one amends.
+    #[schema(read_only)]
+    pub supersedes_id: Option<i64>,
+    /// The amendment that supersedes this one.
+    #[schema(read_only)]
+    pub superseded_by_id: Option<i64>,
+    #[schema(read_only)]
+    pub amendment_reason: Option<AmendmentReason>,
+    #[schema(read_only)]
+    pub amendment_reason_text: Option<String>,
+    #[schema(read_only)]
+    pub cancellation_reason: Option<String>,
+    /// SHA-256 (hex) of the canonical content, set at signing; see `/verification`.
+    #[schema(read_only)]
+    pub content_hash: Option<String>,
+    #[schema(read_only)]
+    pub version: i64,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Agreement {
+    fn for_caller(row: AgreementRow, superseded_by_id: Option<i64>, caller: &Caller) -> Self {
+        let personal = policy::may_see_personal_data(caller);
+        let party = |name: Option<String>, nip: Option<String>, title: Option<String>| {
+            name.map(|name| PartyBody {
+                name,
+                nip: nip.filter(|_| personal),
+                title: title.unwrap_or_default(),
+            })
+        };
+        Self {
+            id: row.id,
+            status: row.status(),
+            number: row.number,
+            year: row.year,
+            agency_id: row.agency_id,
+            statement: row.statement,
+            signed_on: row.signed_on,
+            signed_place: row.signed_place,
+            first_party: party(
+                row.first_party_name,
+                row.first_party_nip,
+                row.first_party_title,
+            ),
+            second_party: party(
+                row.second_party_name,
+                row.second_party_nip,
+                row.second_party_title,
+            ),
+            supersedes_id: row.supersedes_id,
+            superseded_by_id,
+            amendment_reason: row
+                .amendment_reason
+                .as_deref()
+                .and_then(AmendmentReason::parse),
+            amendment_reason_text: row.amendment_reason_text,
+            cancellation_reason: row.cancellation_reason,
+            content_hash: row.content_hash,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A draft agreement's writable fields (for create; `PATCH` takes any subset).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "060/123/2016", "year": 2016, "agency_id": 2,
+    "statement": "Kami berjanji mewujudkan target inovasi sebagaimana tercantum dalam lampiran."}))]
+pub struct AgreementInput {
+    /// Unique, e.g. `060/123/2016`.
+    #[validate(required, length(min = 1, max = rules::NUMBER_MAX), custom(function = "not_blank"))]
+    #[schema(required = true, nullable = false, value_type = String, min_length = 1, max_length = 64)]
+    pub number: Option<String>,
+    #[validate(required, range(min = 2000, max = 2100))]
+    #[schema(required = true, nullable = false, value_type = i64, minimum = 2000, maximum = 2100)]
+    pub year: Option<i64>,
+    #[validate(required, range(min = 1))]
+    #[schema(required = true, nullable = false, value_type = i64, minimum = 1)]
+    pub agency_id: Option<i64>,
+    #[validate(length(max = rules::STATEMENT_MAX))]
+    #[schema(max_length = 5000)]
+    pub statement: Option<String>,
+}
+
+impl AgreementInput {
+    fn from_row(row: &AgreementRow) -> Self {
+        Self {
+            number: Some(row.number.clone()),
+            year: Some(row.year),
+            agency_id: Some(row.agency_id),
+            statement: row.statement.clone(),
+        }
+    }
+
+    fn into_draft(self) -> ApiResult<AgreementDraft> {
+        self.validate()
+            .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+        let required = |field: &str| ApiError::invalid_field(field, "required");
+        Ok(AgreementDraft {
+            number: self
+                .number
+                .ok_or_else(|| required("number"))?
+                .trim()
+                .to_owned(),
+            year: self.year.ok_or_else(|| required("year"))?,
+            agency_id: self.agency_id.ok_or_else(|| required("agency_id"))?,
+            statement: self.statement,
+        })
+    }
+}
+
+/// A JSON merge patch of a draft agreement.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, min_length = 1, max_length = 64)]
+    pub number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = i64, minimum = 2000, maximum = 2100)]
+    pub year: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = i64, minimum = 1)]
+    pub agency_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, max_length = 5000)]
+    pub statement: Option<Option<String>>,
+}
+
+/// A commitment: a target value with its unit, or a target stage by a date; and its
+/// realization once evaluated.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 9, "agreement_id": 4, "innovation_id": 7, "innovation_name": "ELEGAN",
+    "indicator": "Produk hukum daerah yang disusun secara elektronik", "target_value": "80.00",
+    "unit": "produk hukum", "target_stage": null, "due_on": null, "achieved_value": "84.00",
+    "evidence_url": "https://jdih.kebumenkab.go.id/laporan-2016", "note": null,
+    "evaluated_at": "2017-01-15T02:00:00.000000Z", "version": 2,
+    "created_at": "2016-10-01T02:00:00.000000Z", "updated_at": "2017-01-15T02:00:00.000000Z"}))]
+pub struct Commitment {
+    #[schema(read_only)]
+    pub id: i64,
+    #[schema(read_only)]
+    pub agreement_id: i64,
+    pub innovation_id: i64,
+    /// As signed, once the agreement is signed.
+    #[schema(read_only)]
+    pub innovation_name: String,
+    pub indicator: String,
+    /// A decimal with at most two fractional digits, as a string (`"1000.50"`).
+    pub target_value: Option<String>,
+    pub unit: Option<String>,
+    pub target_stage: Option<LabStage>,
+    pub due_on: Option<NaiveDate>,
+    #[schema(read_only)]
+    pub achieved_value: Option<String>,
+    #[schema(read_only)]
+    pub evidence_url: Option<String>,
+    #[schema(read_only)]
+    pub note: Option<String>,
+    #[schema(read_only)]
+    #[serde(serialize_with = "optional_rfc3339")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub evaluated_at: Option<DateTime<Utc>>,
+    #[schema(read_only)]
+    pub version: i64,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[schema(read_only)]
+    #[serde(serialize_with = "super::rfc3339")]
+    pub updated_at: DateTime<Utc>,
+}
+
+fn optional_rfc3339<S: serde::Serializer>(
+    at: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => super::rfc3339(at, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl Commitment {
+    fn new(row: CommitmentRow, current_innovation_name: String) -> Self {
+        Self {
+            id: row.id,
+            agreement_id: row.agreement_id,
+            innovation_id: row.innovation_id,
+            innovation_name: row
+                .signed_innovation_name
+                .unwrap_or(current_innovation_name),
+            indicator: row.indicator,
+            target_value: row.target_hundredths.map(|v| Hundredths(v).to_string()),
+            unit: row.unit,
+            target_stage: row.target_stage.as_deref().and_then(LabStage::parse),
+            due_on: row.due_on,
+            achieved_value: row.achieved_hundredths.map(|v| Hundredths(v).to_string()),
+            evidence_url: row.evidence_url,
+            note: row.note,
+            evaluated_at: row.evaluated_at.map(|at| at.and_utc()),
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A commitment's writable fields (for create; `PATCH` takes any subset).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"innovation_id": 7, "indicator": "Produk hukum daerah yang disusun secara elektronik",
+    "target_value": "80", "unit": "produk hukum"}))]
+pub struct CommitmentInput {
+    /// An innovation of the agreement's agency.
+    #[validate(required, range(min = 1))]
+    #[schema(required = true, nullable = false, value_type = i64, minimum = 1)]
+    pub innovation_id: Option<i64>,
+    #[validate(required, length(min = 1, max = rules::INDICATOR_MAX), custom(function = "not_blank"))]
+    #[schema(required = true, nullable = false, value_type = String, min_length = 1, max_length = 1000)]
+    pub indicator: Option<String>,
+    /// With `unit`: a decimal with at most two fractional digits, as a string.
+    #[validate(length(max = 20), custom(function = "validate_decimal"))]
+    #[schema(
+        pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$",
+        max_length = 20,
+        example = "1000"
+    )]
+    pub target_value: Option<String>,
+    #[validate(length(min = 1, max = rules::UNIT_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 50, example = "UMKM")]
+    pub unit: Option<String>,
+    /// With `due_on`: the stage the innovation is to reach by then.
+    #[validate(custom(function = "LabStage::validate"))]
+    #[schema(value_type = Option<LabStage>)]
+    pub target_stage: Option<String>,
+    pub due_on: Option<NaiveDate>,
+}
+
+impl CommitmentInput {
+    fn from_row(row: &CommitmentRow) -> Self {
+        Self {
+            innovation_id: Some(row.innovation_id),
+            indicator: Some(row.indicator.clone()),
+            target_value: row.target_hundredths.map(|v| Hundredths(v).to_string()),
+            unit: row.unit.clone(),
+            target_stage: row.target_stage.clone(),
+            due_on: row.due_on,
+        }
+    }
+
+    fn into_draft(self) -> ApiResult<CommitmentDraft> {
+        let mut errors = match self.validate() {
+            Ok(()) => Vec::new(),
+            Err(e) => field_errors_from_validator(&e),
+        };
+        let value_target = self.target_value.is_some() && self.unit.is_some();
+        let stage_target = self.target_stage.is_some() && self.due_on.is_some();
+        if !value_target && !stage_target {
+            errors.push(FieldError::new("target_value", "target_required"));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        let required = |field: &str| ApiError::invalid_field(field, "required");
+        Ok(CommitmentDraft {
+            innovation_id: self
+                .innovation_id
+                .ok_or_else(|| required("innovation_id"))?,
+            indicator: self.indicator.ok_or_else(|| required("indicator"))?,
+            target_hundredths: self
+                .target_value
+                .as_deref()
+                .and_then(Hundredths::parse)
+                .map(|h| h.0),
+            unit: self.unit,
+            target_stage: self.target_stage,
+            due_on: self.due_on,
+        })
+    }
+}
+
+/// A JSON merge patch of a draft's commitment.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentPatch {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = i64, minimum = 1)]
+    pub innovation_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = String, min_length = 1, max_length = 1000)]
+    pub indicator: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", max_length = 20)]
+    pub target_value: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 50)]
+    pub unit: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<LabStage>)]
+    pub target_stage: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<NaiveDate>)]
+    pub due_on: Option<Option<NaiveDate>>,
+}
+
+/// Signing: where, when, and who.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"signed_on": "2016-10-12", "signed_place": "Pendopo Rumah Dinas Bupati Kebumen",
+    "first_party": {"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"}}))]
+pub struct SignRequest {
+    pub signed_on: NaiveDate,
+    #[validate(length(min = 1, max = rules::PLACE_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub signed_place: String,
+    /// The Bupati: name and title.
+    #[validate(nested)]
+    pub first_party: PartyBody,
+    /// The agency head; absent: the head as stored on the agency now.
+    #[validate(nested)]
+    pub second_party: Option<PartyBody>,
+}
+
+/// What a commitment achieved.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"achieved_value": "84", "evidence_url": "https://jdih.kebumenkab.go.id/laporan-2016"}))]
+pub struct RealizationRequest {
+    #[validate(length(max = 20), custom(function = "validate_decimal"))]
+    #[schema(pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", max_length = 20)]
+    pub achieved_value: Option<String>,
+    #[validate(length(max = 2048))]
+    #[schema(format = Uri, max_length = 2048)]
+    pub evidence_url: Option<String>,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// The check anyone can make of a signed agreement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verification {
+    /// The hash stored at signing.
+    pub content_hash: Option<String>,
+    /// The hash of the canonical document recomputed from what is stored now.
+    pub recomputed_hash: String,
+    pub matches: bool,
+    /// The RFC 8785 canonical JSON that was hashed: `sha256sum` of these bytes is the hash.
+    pub canonical_document: String,
+}
+
+// ---- reading helpers ----
+
+/// The agreement `id` if `caller` may see it: drafts and cancelled ones are 404 to the public.
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> ApiResult<(AgreementRow, Option<i64>)> {
+    let (row, superseded_by) = state
+        .db
+        .read(move |conn| Ok((store::find(conn, id)?, store::superseded_by(conn, id)?)))
+        .await?;
+    if !row.is_public() && !policy::may_see_unsigned_agreements(caller) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((row, superseded_by))
+}
+
+fn respond(
+    req: &HttpRequest,
+    response: actix_web::HttpResponseBuilder,
+    row: AgreementRow,
+    superseded_by: Option<i64>,
+    caller: &Caller,
+) -> HttpResponse {
+    let version = row.version;
+    json_with_etag(
+        req,
+        response,
+        version,
+        &Agreement::for_caller(row, superseded_by, caller),
+    )
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AgreementListParams {
+    #[param(minimum = 1)]
+    agency_id: Option<i64>,
+    #[param(minimum = 2000, maximum = 2100)]
+    year: Option<i64>,
+    /// One status or several, comma-separated.
+    #[param(inline, value_type = Option<AgreementStatus>, explode = false)]
+    status: Option<String>,
+    /// `number` (default) or `created_at`; prefix `-` for descending.
+    #[param(pattern = "^-?(number|created_at)$")]
+    sort: Option<String>,
+}
+
+fn parse_list(
+    req: &HttpRequest,
+    caller: &Caller,
+) -> ApiResult<(AgreementFilters, ListControls<store::AgreementSort>)> {
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, super::accepts_csv(req));
+    let filters = AgreementFilters {
+        agency_id: query.take_i64("agency_id", 1, i64::MAX),
+        year: query.take_i64("year", 2000, 2100),
+        status: query.take_list("status", AgreementStatus::parse, AgreementStatus::allowed),
+        q: controls.q.clone(),
+        updated_since: controls.updated_since,
+        public_only: !policy::may_see_unsigned_agreements(caller),
+    };
+    query.finish()?;
+    Ok((filters, controls))
+}
+
+/// List agreements
+///
+/// The public sees signed and superseded agreements (public records); signed-in callers
+/// see drafts and cancelled ones too. `q` searches number and statement. CSV with
+/// `Accept: text/csv`.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "list_performance_agreements",
+    params(ListParams, CsvParams, AgreementListParams),
+    responses(
+        (status = 200, description = "A page of agreements", body = Page<Agreement>,
+            content((Page<Agreement> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("")]
+pub async fn list_agreements(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let (filters, controls) = parse_list(&req, &actor.caller)?;
+    let caller = actor.caller.clone();
+    if let Format::Csv { semicolon } = controls.format {
+        use crate::http::csv;
+        let db = state.db.clone();
+        let sort = controls.sort;
+        let next_batch = move |after: Option<CursorPosition>| {
+            let (db, filters, controls, caller) = (
+                db.clone(),
+                filters.clone(),
+                controls.clone(),
+                caller.clone(),
+            );
+            async move {
+                let rows = db
+                    .read(move |conn| {
+                        store::page(
+                            conn,
+                            &filters,
+                            &controls,
+                            after.as_ref(),
+                            csv::BATCH_SIZE,
+                            0,
+                        )
+                    })
+                    .await?;
+                let next = (rows.len() as i64 == csv::BATCH_SIZE)
+                    .then(|| rows.last())
+                    .flatten()
+                    .map(|last| CursorPosition {
+                        sort: sort.to_param(),
+                        key: store::sort_key(last, sort.field),
+                        id: last.id,
+                    });
+                Ok((
+                    rows.into_iter()
+                        .map(|row| Agreement::for_caller(row, None, &caller))
+                        .collect::<Vec<_>>(),
+                    next,
+                ))
+            }
+        };
+        return csv::response(
+            "performance-agreements",
+            csv::columns::<Agreement>(),
+            semicolon,
+            next_batch,
+        )
+        .await;
+    }
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| store::list(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (store::sort_key(row, sort), row.id)
+    })
+    .map(|row| Agreement::for_caller(row, None, &actor.caller));
+    list_response(&req, &state, &page)
+}
+
+/// Get an agreement
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "get_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    responses(
+        (status = 200, description = "The agreement", body = Agreement,
+            headers(("ETag" = String, description = "The agreement's version, quoted"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 404, response = super::problems::NotFound),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/{id}")]
+pub async fn get_agreement(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let (row, superseded_by) = visible(&state, &actor.caller, id.into_inner()).await?;
+    Ok(respond(
+        &req,
+        HttpResponse::Ok(),
+        row,
+        superseded_by,
+        &actor.caller,
+    ))
+}
+
+/// Draft an agreement
+///
+/// Administrators, or the agency editor of its agency.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "create_performance_agreement",
+    request_body(content = AgreementInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Drafted", body = Agreement,
+            headers(("Location" = String, description = "URL of the new agreement"))),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 409, response = super::problems::Conflict),
+        (status = 413, response = super::problems::PayloadTooLarge),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("")]
+pub async fn create_agreement(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<AgreementInput>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(
+        &actor.caller,
+        Action::DraftAgreement {
+            agency_id: input.agency_id.unwrap_or_default(),
+        },
+    )?;
+    let draft = input.into_draft()?;
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let errors = store::check_agency(conn, draft.agency_id, true)?;
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            store::insert(conn, context, &draft)
+        })
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!(
+            "{}/api/v1/performance-agreements/{}",
+            state.config.public_url, row.id
+        ),
+    ));
+    Ok(respond(&req, response, row, None, &actor.caller))
+}
+
+/// Update a draft agreement
+///
+/// A JSON merge patch; a signed agreement is frozen (409, `agreement-signed`): amend it.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "update_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    request_body(content = AgreementPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "The updated draft", body = Agreement),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[patch("/{id}")]
+pub async fn update_agreement(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(patch): JsonBody<AgreementPatch>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    let id = id.into_inner();
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::update(conn, context, id, &expected, |conn, current| {
+                policy::authorize(
+                    &caller,
+                    Action::DraftAgreement {
+                        agency_id: current.agency_id,
+                    },
+                )?;
+                let mut input = AgreementInput::from_row(current);
+                if let Some(number) = &patch.number {
+                    input.number = number.clone();
+                }
+                if let Some(year) = patch.year {
+                    input.year = year;
+                }
+                if let Some(agency_id) = patch.agency_id {
+                    input.agency_id = agency_id;
+                }
+                if let Some(statement) = &patch.statement {
+                    input.statement = statement.clone();
+                }
+                let draft = input.into_draft()?;
+                if draft.agency_id != current.agency_id {
+                    policy::authorize(
+                        &caller,
+                        Action::DraftAgreement {
+                            agency_id: draft.agency_id,
+                        },
+                    )?;
+                    let errors = store::check_agency(conn, draft.agency_id, true)?;
+                    if !errors.is_empty() {
+                        return Err(ApiError::Validation(errors));
+                    }
+                }
+                Ok((draft != AgreementInput::from_row(current).into_draft()?).then_some(draft))
+            })
+        })
+        .await?;
+    Ok(respond(&req, HttpResponse::Ok(), row, None, &actor.caller))
+}
+
+/// Delete a draft agreement
+///
+/// Drafts only (with their commitments); a signed agreement is a record (409): cancel or
+/// amend it.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "delete_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[delete("/{id}")]
+pub async fn delete_agreement(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    let id = id.into_inner();
+    let caller = actor.caller.clone();
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let current = store::find(conn, id)?;
+            policy::authorize(
+                &caller,
+                Action::DraftAgreement {
+                    agency_id: current.agency_id,
+                },
+            )?;
+            store::delete(conn, context, id, &expected)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sign an agreement
+///
+/// Administrators only. Needs at least one commitment (422) and no other signed agreement
+/// for the agency and year unless this one amends it (409). Copies the parties (the second
+/// defaults to the agency's head as stored), the agency's code and name and the
+/// innovations' names, computes `content_hash` (SHA-256 of the RFC 8785 canonical
+/// document), and marks the amended agreement `superseded`, in one transaction.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "sign_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the signing is based on")),
+    request_body(content = SignRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed", body = Agreement),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/{id}/sign")]
+pub async fn sign_agreement(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(request): JsonBody<SignRequest>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::SignAgreement)?;
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    let id = id.into_inner();
+    let signing = Signing {
+        signed_on: request.signed_on,
+        signed_place: request.signed_place,
+        first_party: request.first_party.into_party(),
+        second_party: request.second_party.map(PartyBody::into_party),
+    };
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::sign(conn, context, id, &expected, &signing)
+        })
+        .await?;
+    Ok(respond(&req, HttpResponse::Ok(), row, None, &actor.caller))
+}
+
+/// Verify an agreement's content hash
+///
+/// Recomputes the SHA-256 of the canonical document from what is stored now. Anyone can
+/// check a printed hash: `sha256sum` of `canonical_document` is the hash.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "verify_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    responses(
+        (status = 200, description = "The verification", body = Verification),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/{id}/verification")]
+pub async fn verify_agreement(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let (row, _) = visible(&state, &actor.caller, id.into_inner()).await?;
+    if row.content_hash.is_none() {
+        return Err(ApiError::Conflict {
+            slug: "agreement-not-signed",
+            detail: "an unsigned agreement has no content hash to verify".into(),
+            errors: Vec::new(),
+        });
+    }
+    let stored = row.content_hash.clone();
+    let (canonical, recomputed) = state
+        .db
+        .read(move |conn| store::content_of(conn, &row))
+        .await?;
+    Ok(HttpResponse::Ok().json(Verification {
+        matches: stored.as_deref() == Some(recomputed.as_str()),
+        content_hash: stored,
+        recomputed_hash: recomputed,
+        canonical_document: canonical,
+    }))
+}
+
+// ---- commitments ----
+
+/// List an agreement's commitments
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "list_commitments",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    responses(
+        (status = 200, description = "The commitments, in id order", body = Vec<Commitment>),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 404, response = super::problems::NotFound),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/{id}/commitments")]
+pub async fn list_commitments(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let id = id.into_inner();
+    visible(&state, &actor.caller, id).await?;
+    let rows = state
+        .db
+        .read(move |conn| store::commitments_of(conn, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(|(row, name)| Commitment::new(row, name))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+async fn commitment_answer(
+    state: &AppState,
+    agreement_id: i64,
+    row: CommitmentRow,
+    status: actix_web::http::StatusCode,
+) -> ApiResult<HttpResponse> {
+    let commitment_id = row.id;
+    let name = state
+        .db
+        .read(move |conn| {
+            Ok(store::commitments_of(conn, agreement_id)?
+                .into_iter()
+                .find(|(c, _)| c.id == commitment_id)
+                .map(|(_, name)| name)
+                .unwrap_or_default())
+        })
+        .await?;
+    let version = row.version;
+    Ok(HttpResponse::build(status)
+        .insert_header((
+            header::ETAG,
+            crate::http::conditional::version_etag(version),
+        ))
+        .json(Commitment::new(row, name)))
+}
+
+/// Add a commitment to a draft
+///
+/// The innovation must belong to the agreement's agency (422); a signed agreement takes no
+/// new commitments (409).
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "create_commitment",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    request_body(content = CommitmentInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Added", body = Commitment),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/{id}/commitments")]
+pub async fn create_commitment(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<CommitmentInput>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    let agreement_id = id.into_inner();
+    let draft = input.into_draft()?;
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let agreement = store::find(conn, agreement_id)?;
+            policy::authorize(
+                &caller,
+                Action::DraftAgreement {
+                    agency_id: agreement.agency_id,
+                },
+            )?;
+            store::insert_commitment(conn, context, agreement_id, &draft)
+        })
+        .await?;
+    commitment_answer(
+        &state,
+        agreement_id,
+        row,
+        actix_web::http::StatusCode::CREATED,
+    )
+    .await
+}
+
+/// Change a draft's commitment
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "update_commitment",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
+    request_body(content = CommitmentPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = 200, description = "Changed", body = Commitment),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[patch("/{id}/commitments/{cid}")]
+pub async fn update_commitment(
+    path: web::Path<(i64, i64)>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(patch): JsonBody<CommitmentPatch>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    let (agreement_id, commitment_id) = path.into_inner();
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let agreement = store::find(conn, agreement_id)?;
+            policy::authorize(
+                &caller,
+                Action::DraftAgreement {
+                    agency_id: agreement.agency_id,
+                },
+            )?;
+            store::update_commitment(
+                conn,
+                context,
+                agreement_id,
+                commitment_id,
+                &expected,
+                |current| {
+                    let mut input = CommitmentInput::from_row(current);
+                    if let Some(v) = patch.innovation_id {
+                        input.innovation_id = v;
+                    }
+                    if let Some(v) = &patch.indicator {
+                        input.indicator = v.clone();
+                    }
+                    if let Some(v) = &patch.target_value {
+                        input.target_value = v.clone();
+                    }
+                    if let Some(v) = &patch.unit {
+                        input.unit = v.clone();
+                    }
+                    if let Some(v) = &patch.target_stage {
+                        input.target_stage = v.clone();
+                    }
+                    if let Some(v) = patch.due_on {
+                        input.due_on = v;
+                    }
+                    let draft = input.into_draft()?;
+                    Ok((draft != current.draft()).then_some(draft))
+                },
+            )
+        })
+        .await?;
+    commitment_answer(&state, agreement_id, row, actix_web::http::StatusCode::OK).await
+}
+
+/// Remove a draft's commitment
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "delete_commitment",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[delete("/{id}/commitments/{cid}")]
+pub async fn delete_commitment(
+    path: web::Path<(i64, i64)>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    let (agreement_id, commitment_id) = path.into_inner();
+    let caller = actor.caller.clone();
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let agreement = store::find(conn, agreement_id)?;
+            policy::authorize(
+                &caller,
+                Action::DraftAgreement {
+                    agency_id: agreement.agency_id,
+                },
+            )?;
+            store::delete_commitment(conn, context, agreement_id, commitment_id, &expected)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Record what a commitment achieved
+///
+/// The one change a signed agreement takes; administrators or the agreement agency's
+/// editor. Sets `evaluated_at`. Not part of the content hash.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "record_realization",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
+    request_body(content = RealizationRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded", body = Commitment),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[put("/{id}/commitments/{cid}/realization")]
+pub async fn record_realization(
+    path: web::Path<(i64, i64)>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(request): JsonBody<RealizationRequest>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    let (agreement_id, commitment_id) = path.into_inner();
+    let realization = Realization {
+        achieved_hundredths: request
+            .achieved_value
+            .as_deref()
+            .and_then(Hundredths::parse)
+            .map(|h| h.0),
+        evidence_url: request.evidence_url,
+        note: request.note,
+    };
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let agreement = store::find(conn, agreement_id)?;
+            policy::authorize(
+                &caller,
+                Action::RecordRealization {
+                    agency_id: agreement.agency_id,
+                },
+            )?;
+            store::record_realization(
+                conn,
+                context,
+                agreement_id,
+                commitment_id,
+                &expected,
+                &realization,
+            )
+        })
+        .await?;
+    commitment_answer(&state, agreement_id, row, actix_web::http::StatusCode::OK).await
+}

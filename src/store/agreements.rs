@@ -1,0 +1,862 @@
+//! Performance agreements and their commitments.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use super::cursor::cursor_key;
+use super::{Attempt, versioned_write};
+use crate::db::schema::{agencies, commitments, innovations, performance_agreements as agreements};
+use crate::db::{DbConnection, MultiBackend, WriteContext};
+use crate::domain::agreement::{AgreementStatus, Hundredths};
+use crate::domain::canonical_json::{canonicalize, sha256_hex};
+use crate::domain::version::ExpectedVersion;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::pagination::{ListControls, Sort, SortField};
+
+const RESOURCE: &str = "performance_agreement";
+const COMMITMENT: &str = "commitment";
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = agreements, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct AgreementRow {
+    pub id: i64,
+    pub number: String,
+    pub year: i64,
+    pub agency_id: i64,
+    pub statement: Option<String>,
+    pub status: String,
+    pub signed_on: Option<NaiveDate>,
+    pub signed_place: Option<String>,
+    pub first_party_name: Option<String>,
+    pub first_party_nip: Option<String>,
+    pub first_party_title: Option<String>,
+    pub second_party_name: Option<String>,
+    pub second_party_nip: Option<String>,
+    pub second_party_title: Option<String>,
+    pub signed_agency_code: Option<String>,
+    pub signed_agency_name: Option<String>,
+    pub supersedes_id: Option<i64>,
+    pub amendment_reason: Option<String>,
+    pub amendment_reason_text: Option<String>,
+    pub cancellation_reason: Option<String>,
+    pub content_hash: Option<String>,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl AgreementRow {
+    pub fn status(&self) -> AgreementStatus {
+        AgreementStatus::parse(&self.status).unwrap_or(AgreementStatus::Draft)
+    }
+
+    /// Signed and superseded agreements are public records.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self.status(),
+            AgreementStatus::Signed | AgreementStatus::Superseded
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = commitments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct CommitmentRow {
+    pub id: i64,
+    pub agreement_id: i64,
+    pub innovation_id: i64,
+    pub signed_innovation_name: Option<String>,
+    pub indicator: String,
+    pub target_hundredths: Option<i64>,
+    pub unit: Option<String>,
+    pub target_stage: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub achieved_hundredths: Option<i64>,
+    pub evidence_url: Option<String>,
+    pub note: Option<String>,
+    pub evaluated_at: Option<chrono::NaiveDateTime>,
+    pub version: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// A draft's writable fields.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = agreements, treat_none_as_null = true)]
+pub struct AgreementDraft {
+    pub number: String,
+    pub year: i64,
+    pub agency_id: i64,
+    pub statement: Option<String>,
+}
+
+/// A commitment's writable fields (before signing).
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = commitments, treat_none_as_null = true)]
+pub struct CommitmentDraft {
+    pub innovation_id: i64,
+    pub indicator: String,
+    pub target_hundredths: Option<i64>,
+    pub unit: Option<String>,
+    pub target_stage: Option<String>,
+    pub due_on: Option<NaiveDate>,
+}
+
+impl CommitmentRow {
+    pub fn draft(&self) -> CommitmentDraft {
+        CommitmentDraft {
+            innovation_id: self.innovation_id,
+            indicator: self.indicator.clone(),
+            target_hundredths: self.target_hundredths,
+            unit: self.unit.clone(),
+            target_stage: self.target_stage.clone(),
+            due_on: self.due_on,
+        }
+    }
+}
+
+/// One party to an agreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    pub nip: Option<String>,
+    pub title: String,
+}
+
+/// What signing records.
+#[derive(Debug, Clone)]
+pub struct Signing {
+    pub signed_on: NaiveDate,
+    pub signed_place: String,
+    pub first_party: Party,
+    /// `None`: the agency's head as stored now.
+    pub second_party: Option<Party>,
+}
+
+/// The realization of a commitment.
+#[derive(Debug, Clone)]
+pub struct Realization {
+    pub achieved_hundredths: Option<i64>,
+    pub evidence_url: Option<String>,
+    pub note: Option<String>,
+}
+
+fn frozen(row: &AgreementRow) -> ApiError {
+    ApiError::Conflict {
+        slug: "agreement-signed",
+        detail: format!(
+            "agreement {} is {} and cannot change; amend it with POST \
+             /api/v1/performance-agreements/{}/amendments",
+            row.number, row.status, row.id
+        ),
+        errors: Vec::new(),
+    }
+}
+
+/// 409 unless the agreement is still a draft.
+fn require_draft(row: &AgreementRow) -> ApiResult<()> {
+    if row.status() == AgreementStatus::Draft {
+        Ok(())
+    } else {
+        Err(frozen(row))
+    }
+}
+
+fn duplicate_number(error: diesel::result::Error) -> ApiError {
+    super::conflict_on_unique(
+        error,
+        "performance_agreements_number_key",
+        "number",
+        "another agreement has this number",
+    )
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<AgreementRow> {
+    Ok(agreements::table
+        .find(id)
+        .select(AgreementRow::as_select())
+        .first(conn)?)
+}
+
+/// The agreement that supersedes `id`, if any (the chain seen from the older end).
+pub fn superseded_by(conn: &mut DbConnection, id: i64) -> ApiResult<Option<i64>> {
+    Ok(agreements::table
+        .filter(agreements::supersedes_id.eq(id))
+        .filter(agreements::status.ne(AgreementStatus::Cancelled.as_str()))
+        .select(agreements::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// 422s the agreement's agency can cause.
+pub fn check_agency(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    changed: bool,
+) -> ApiResult<Vec<FieldError>> {
+    if !changed {
+        return Ok(Vec::new());
+    }
+    Ok(
+        match agencies::table
+            .find(agency_id)
+            .select(agencies::active)
+            .first::<bool>(conn)
+            .optional()?
+        {
+            None => vec![FieldError::new("agency_id", "agency_not_found")],
+            Some(false) => vec![FieldError::new("agency_id", "agency_inactive")],
+            Some(true) => Vec::new(),
+        },
+    )
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    draft: &AgreementDraft,
+) -> ApiResult<AgreementRow> {
+    let now = super::now();
+    let row = diesel::insert_into(agreements::table)
+        .values((
+            draft,
+            agreements::status.eq(AgreementStatus::Draft.as_str()),
+            agreements::version.eq(1),
+            agreements::created_at.eq(now),
+            agreements::updated_at.eq(now),
+        ))
+        .get_result::<AgreementRow>(conn)
+        .map_err(duplicate_number)?;
+    super::audit::record(
+        conn,
+        context,
+        "performance_agreement.create",
+        RESOURCE,
+        Some(row.id),
+        None::<&()>,
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+/// Changes a draft (409 once signed).
+pub fn update(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+    mut revise: impl FnMut(&mut DbConnection, &AgreementRow) -> ApiResult<Option<AgreementDraft>>,
+) -> ApiResult<AgreementRow> {
+    versioned_write(
+        conn,
+        expected,
+        |conn| find(conn, id),
+        |row| row.version,
+        |conn, current| {
+            require_draft(current)?;
+            let Some(draft) = revise(conn, current)? else {
+                return Ok(Attempt::Done(current.clone()));
+            };
+            let updated = diesel::update(
+                agreements::table
+                    .filter(agreements::id.eq(id))
+                    .filter(agreements::version.eq(current.version)),
+            )
+            .set((
+                &draft,
+                agreements::version.eq(current.version + 1),
+                agreements::updated_at.eq(super::now()),
+            ))
+            .get_result::<AgreementRow>(conn)
+            .optional()
+            .map_err(duplicate_number)?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            super::audit::record(
+                conn,
+                context,
+                "performance_agreement.update",
+                RESOURCE,
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+/// Deletes a draft and its commitments (409 once signed: signed agreements are records).
+pub fn delete(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+) -> ApiResult<()> {
+    let current = find(conn, id)?;
+    if !expected.matches(current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
+    require_draft(&current)?;
+    diesel::delete(commitments::table.filter(commitments::agreement_id.eq(id))).execute(conn)?;
+    let deleted = diesel::delete(
+        agreements::table
+            .filter(agreements::id.eq(id))
+            .filter(agreements::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::PreconditionFailed {
+            current_version: find(conn, id)?.version,
+        });
+    }
+    super::audit::record(
+        conn,
+        context,
+        "performance_agreement.delete",
+        RESOURCE,
+        Some(id),
+        Some(&current),
+        None::<&()>,
+    )?;
+    Ok(())
+}
+
+// ---- commitments ----
+
+pub fn commitments_of(
+    conn: &mut DbConnection,
+    agreement_id: i64,
+) -> ApiResult<Vec<(CommitmentRow, String)>> {
+    Ok(commitments::table
+        .inner_join(innovations::table)
+        .filter(commitments::agreement_id.eq(agreement_id))
+        .order(commitments::id.asc())
+        .select((CommitmentRow::as_select(), innovations::name))
+        .load(conn)?)
+}
+
+pub fn find_commitment(
+    conn: &mut DbConnection,
+    agreement_id: i64,
+    id: i64,
+) -> ApiResult<CommitmentRow> {
+    Ok(commitments::table
+        .filter(commitments::agreement_id.eq(agreement_id))
+        .filter(commitments::id.eq(id))
+        .select(CommitmentRow::as_select())
+        .first(conn)?)
+}
+
+/// 422 unless the innovation exists and belongs to the agreement's agency.
+pub fn check_innovation(
+    conn: &mut DbConnection,
+    agreement: &AgreementRow,
+    innovation_id: i64,
+) -> ApiResult<Vec<FieldError>> {
+    Ok(
+        match innovations::table
+            .find(innovation_id)
+            .select(innovations::agency_id)
+            .first::<i64>(conn)
+            .optional()?
+        {
+            None => vec![FieldError::new("innovation_id", "innovation_not_found")],
+            Some(agency_id) if agency_id != agreement.agency_id => {
+                vec![FieldError::new("innovation_id", "innovation_other_agency")]
+            }
+            Some(_) => Vec::new(),
+        },
+    )
+}
+
+/// Bumps the agreement's version: its commitments are part of it.
+fn touch(conn: &mut DbConnection, agreement: &AgreementRow) -> ApiResult<()> {
+    diesel::update(agreements::table.find(agreement.id))
+        .set((
+            agreements::version.eq(agreements::version + 1),
+            agreements::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_commitment(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    agreement_id: i64,
+    draft: &CommitmentDraft,
+) -> ApiResult<CommitmentRow> {
+    let agreement = find(conn, agreement_id)?;
+    require_draft(&agreement)?;
+    let errors = check_innovation(conn, &agreement, draft.innovation_id)?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let now = super::now();
+    let row = diesel::insert_into(commitments::table)
+        .values((
+            draft,
+            commitments::agreement_id.eq(agreement_id),
+            commitments::version.eq(1),
+            commitments::created_at.eq(now),
+            commitments::updated_at.eq(now),
+        ))
+        .get_result::<CommitmentRow>(conn)?;
+    touch(conn, &agreement)?;
+    super::audit::record(
+        conn,
+        context,
+        "commitment.create",
+        COMMITMENT,
+        Some(row.id),
+        None::<&()>,
+        Some(&row),
+    )?;
+    Ok(row)
+}
+
+pub fn update_commitment(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    agreement_id: i64,
+    id: i64,
+    expected: &ExpectedVersion,
+    mut revise: impl FnMut(&CommitmentRow) -> ApiResult<Option<CommitmentDraft>>,
+) -> ApiResult<CommitmentRow> {
+    let agreement = find(conn, agreement_id)?;
+    require_draft(&agreement)?;
+    versioned_write(
+        conn,
+        expected,
+        |conn| find_commitment(conn, agreement_id, id),
+        |row| row.version,
+        |conn, current| {
+            let Some(draft) = revise(current)? else {
+                return Ok(Attempt::Done(current.clone()));
+            };
+            if draft.innovation_id != current.innovation_id {
+                let errors = check_innovation(conn, &agreement, draft.innovation_id)?;
+                if !errors.is_empty() {
+                    return Err(ApiError::Validation(errors));
+                }
+            }
+            let updated = diesel::update(
+                commitments::table
+                    .filter(commitments::id.eq(id))
+                    .filter(commitments::version.eq(current.version)),
+            )
+            .set((
+                &draft,
+                commitments::version.eq(current.version + 1),
+                commitments::updated_at.eq(super::now()),
+            ))
+            .get_result::<CommitmentRow>(conn)
+            .optional()?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            touch(conn, &agreement)?;
+            super::audit::record(
+                conn,
+                context,
+                "commitment.update",
+                COMMITMENT,
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+pub fn delete_commitment(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    agreement_id: i64,
+    id: i64,
+    expected: &ExpectedVersion,
+) -> ApiResult<()> {
+    let agreement = find(conn, agreement_id)?;
+    require_draft(&agreement)?;
+    let current = find_commitment(conn, agreement_id, id)?;
+    if !expected.matches(current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
+    diesel::delete(commitments::table.find(id)).execute(conn)?;
+    touch(conn, &agreement)?;
+    super::audit::record(
+        conn,
+        context,
+        "commitment.delete",
+        COMMITMENT,
+        Some(id),
+        Some(&current),
+        None::<&()>,
+    )?;
+    Ok(())
+}
+
+/// Records what a commitment achieved: the one change a signed agreement takes. It is not
+/// part of the signed content, so verification still holds.
+pub fn record_realization(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    agreement_id: i64,
+    id: i64,
+    expected: &ExpectedVersion,
+    realization: &Realization,
+) -> ApiResult<CommitmentRow> {
+    let agreement = find(conn, agreement_id)?;
+    if agreement.status() != AgreementStatus::Signed {
+        return Err(ApiError::Conflict {
+            slug: "agreement-not-signed",
+            detail: format!(
+                "agreement {} is {}: only a signed agreement's commitments are evaluated",
+                agreement.number, agreement.status
+            ),
+            errors: Vec::new(),
+        });
+    }
+    versioned_write(
+        conn,
+        expected,
+        |conn| find_commitment(conn, agreement_id, id),
+        |row| row.version,
+        |conn, current| {
+            let updated = diesel::update(
+                commitments::table
+                    .filter(commitments::id.eq(id))
+                    .filter(commitments::version.eq(current.version)),
+            )
+            .set((
+                commitments::achieved_hundredths.eq(realization.achieved_hundredths),
+                commitments::evidence_url.eq(&realization.evidence_url),
+                commitments::note.eq(&realization.note),
+                commitments::evaluated_at.eq(Some(super::now())),
+                commitments::version.eq(current.version + 1),
+                commitments::updated_at.eq(super::now()),
+            ))
+            .get_result::<CommitmentRow>(conn)
+            .optional()?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            super::audit::record(
+                conn,
+                context,
+                "commitment.realization",
+                COMMITMENT,
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+// ---- signing ----
+
+/// The canonical document of a signed agreement: what the parties signed and nothing that
+/// changes later (no status, version, timestamps or realizations). See the README.
+pub fn canonical_document(agreement: &AgreementRow, commitments: &[CommitmentRow]) -> Value {
+    let party = |name: &Option<String>, nip: &Option<String>, title: &Option<String>| json!({"name": name, "nip": nip, "title": title});
+    let mut ordered: Vec<&CommitmentRow> = commitments.iter().collect();
+    ordered.sort_by_key(|c| c.id);
+    json!({
+        "number": agreement.number,
+        "year": agreement.year,
+        "agency": {"id": agreement.agency_id, "code": agreement.signed_agency_code, "name": agreement.signed_agency_name},
+        "statement": agreement.statement,
+        "signed_on": agreement.signed_on.map(|d| d.to_string()),
+        "signed_place": agreement.signed_place,
+        "first_party": party(&agreement.first_party_name, &agreement.first_party_nip, &agreement.first_party_title),
+        "second_party": party(&agreement.second_party_name, &agreement.second_party_nip, &agreement.second_party_title),
+        "supersedes_id": agreement.supersedes_id,
+        "commitments": ordered.iter().map(|c| json!({
+            "id": c.id,
+            "innovation": {"id": c.innovation_id, "name": c.signed_innovation_name},
+            "indicator": c.indicator,
+            "target_value": c.target_hundredths.map(|v| Hundredths(v).to_string()),
+            "unit": c.unit,
+            "target_stage": c.target_stage,
+            "due_on": c.due_on.map(|d| d.to_string()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The canonical JSON text and its SHA-256, recomputed from what is stored.
+pub fn content_of(
+    conn: &mut DbConnection,
+    agreement: &AgreementRow,
+) -> ApiResult<(String, String)> {
+    let rows: Vec<CommitmentRow> = commitments_of(conn, agreement.id)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let canonical = canonicalize(&canonical_document(agreement, &rows))
+        .ok_or_else(|| ApiError::internal("the agreement document holds a fractional number"))?;
+    let hash = sha256_hex(&canonical);
+    Ok((canonical, hash))
+}
+
+/// Signs draft `id`: checks the rules, copies the parties, the agency and the innovation
+/// names, computes the content hash, and supersedes the agreement this one amends, all in
+/// the caller's transaction.
+pub fn sign(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+    signing: &Signing,
+) -> ApiResult<AgreementRow> {
+    let current = find(conn, id)?;
+    if !expected.matches(current.version) {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
+    require_draft(&current)?;
+    let commitments = commitments_of(conn, id)?;
+    if commitments.is_empty() {
+        return Err(ApiError::invalid_field(
+            "commitments",
+            "commitments_required",
+        ));
+    }
+    let in_force: Option<AgreementRow> = agreements::table
+        .filter(agreements::agency_id.eq(current.agency_id))
+        .filter(agreements::year.eq(current.year))
+        .filter(agreements::status.eq(AgreementStatus::Signed.as_str()))
+        .filter(agreements::id.ne(id))
+        .select(AgreementRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(other) = &in_force
+        && current.supersedes_id != Some(other.id)
+    {
+        return Err(ApiError::Conflict {
+            slug: "agreement-in-force",
+            detail: format!(
+                "agreement {} is already in force for this agency and year; amend it instead",
+                other.number
+            ),
+            errors: Vec::new(),
+        });
+    }
+    let agency = super::agencies::find(conn, current.agency_id)?;
+    let second =
+        match &signing.second_party {
+            Some(party) => party.clone(),
+            None => Party {
+                name: agency.head_name.clone().ok_or_else(|| {
+                    ApiError::invalid_field("second_party", "second_party_required")
+                })?,
+                nip: agency.head_nip.clone(),
+                title: agency.head_title.clone().ok_or_else(|| {
+                    ApiError::invalid_field("second_party", "second_party_required")
+                })?,
+            },
+        };
+    for (commitment, innovation_name) in &commitments {
+        diesel::update(commitments::table.find(commitment.id))
+            .set(commitments::signed_innovation_name.eq(innovation_name))
+            .execute(conn)?;
+    }
+    let mut signed = diesel::update(
+        agreements::table
+            .filter(agreements::id.eq(id))
+            .filter(agreements::version.eq(current.version)),
+    )
+    .set((
+        agreements::status.eq(AgreementStatus::Signed.as_str()),
+        agreements::signed_on.eq(signing.signed_on),
+        agreements::signed_place.eq(&signing.signed_place),
+        agreements::first_party_name.eq(&signing.first_party.name),
+        agreements::first_party_nip.eq(&signing.first_party.nip),
+        agreements::first_party_title.eq(&signing.first_party.title),
+        agreements::second_party_name.eq(&second.name),
+        agreements::second_party_nip.eq(&second.nip),
+        agreements::second_party_title.eq(&second.title),
+        agreements::signed_agency_code.eq(&agency.code),
+        agreements::signed_agency_name.eq(&agency.name),
+        agreements::version.eq(current.version + 1),
+        agreements::updated_at.eq(super::now()),
+    ))
+    .get_result::<AgreementRow>(conn)
+    .optional()?
+    .ok_or(ApiError::PreconditionFailed {
+        current_version: current.version + 1,
+    })?;
+    let (_, hash) = content_of(conn, &signed)?;
+    signed = diesel::update(agreements::table.find(id))
+        .set(agreements::content_hash.eq(&hash))
+        .get_result::<AgreementRow>(conn)?;
+    if let Some(old) = in_force {
+        let superseded = diesel::update(agreements::table.find(old.id))
+            .set((
+                agreements::status.eq(AgreementStatus::Superseded.as_str()),
+                agreements::version.eq(old.version + 1),
+                agreements::updated_at.eq(super::now()),
+            ))
+            .get_result::<AgreementRow>(conn)?;
+        super::audit::record(
+            conn,
+            context,
+            "performance_agreement.supersede",
+            RESOURCE,
+            Some(old.id),
+            Some(&old),
+            Some(&superseded),
+        )?;
+    }
+    super::audit::record(
+        conn,
+        context,
+        "performance_agreement.sign",
+        RESOURCE,
+        Some(id),
+        Some(&current),
+        Some(&signed),
+    )?;
+    Ok(signed)
+}
+
+// ---- lists ----
+
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilters {
+    pub agency_id: Option<i64>,
+    pub year: Option<i64>,
+    pub status: Option<Vec<AgreementStatus>>,
+    pub q: Option<String>,
+    pub updated_since: Option<chrono::NaiveDateTime>,
+    /// For the public: signed and superseded agreements only.
+    pub public_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementSort {
+    Number,
+    CreatedAt,
+}
+
+impl SortField for AgreementSort {
+    const ALL: &'static [Self] = &[Self::Number, Self::CreatedAt];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Number => "number",
+            Self::CreatedAt => "created_at",
+        }
+    }
+}
+
+pub const DEFAULT_SORT: Sort<AgreementSort> = Sort {
+    field: AgreementSort::Number,
+    descending: false,
+};
+
+pub fn sort_key(row: &AgreementRow, sort: AgreementSort) -> Value {
+    match sort {
+        AgreementSort::Number => row.number.clone().into(),
+        AgreementSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
+    }
+}
+
+fn filtered<'a>(filters: &AgreementFilters) -> agreements::BoxedQuery<'a, MultiBackend> {
+    let mut query = agreements::table.into_boxed();
+    if filters.public_only {
+        query = query.filter(agreements::status.eq_any([
+            AgreementStatus::Signed.as_str(),
+            AgreementStatus::Superseded.as_str(),
+        ]));
+    }
+    if let Some(agency_id) = filters.agency_id {
+        query = query.filter(agreements::agency_id.eq(agency_id));
+    }
+    if let Some(year) = filters.year {
+        query = query.filter(agreements::year.eq(year));
+    }
+    if let Some(statuses) = &filters.status {
+        query = query.filter(
+            agreements::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(q) = &filters.q {
+        let pattern = crate::domain::text::like_pattern_contains(q);
+        query = query.filter(
+            super::lower(agreements::number)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(super::lower(agreements::statement.assume_not_null())
+                    .like(pattern)
+                    .escape('\\')),
+        );
+    }
+    if let Some(since) = filters.updated_since {
+        query = query.filter(agreements::updated_at.ge(since));
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filters: &AgreementFilters,
+    controls: &ListControls<AgreementSort>,
+) -> ApiResult<(Vec<AgreementRow>, Option<i64>)> {
+    let total = if controls.wants_total() {
+        Some(filtered(filters).count().get_result::<i64>(conn)?)
+    } else {
+        None
+    };
+    let rows = page(
+        conn,
+        filters,
+        controls,
+        controls.cursor_after(),
+        controls.per_page + 1,
+        controls.offset(),
+    )?;
+    Ok((rows, total))
+}
+
+pub fn page(
+    conn: &mut DbConnection,
+    filters: &AgreementFilters,
+    controls: &ListControls<AgreementSort>,
+    after: Option<&crate::http::pagination::CursorPosition>,
+    limit: i64,
+    offset: i64,
+) -> ApiResult<Vec<AgreementRow>> {
+    let descending = controls.sort.descending;
+    let query = match controls.sort.field {
+        AgreementSort::Number => keyset!(
+            filtered(filters),
+            agreements::number,
+            agreements::id,
+            descending,
+            cursor_key::<String>(after)?
+        ),
+        AgreementSort::CreatedAt => keyset!(
+            filtered(filters),
+            agreements::created_at,
+            agreements::id,
+            descending,
+            cursor_key::<chrono::NaiveDateTime>(after)?
+        ),
+    };
+    Ok(query
+        .limit(limit)
+        .offset(offset)
+        .select(AgreementRow::as_select())
+        .load(conn)?)
+}
