@@ -14,6 +14,7 @@ use crate::api::innovations::InnovationInput;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::lab_stage::LabStage;
 use crate::error::{ApiError, ApiResult};
+use crate::store::innovations::InnovationDraft;
 use crate::store::{agencies, cohorts, innovations};
 
 /// Columns an import reads. The export's other columns (ids, versions, timestamps, names of
@@ -93,12 +94,31 @@ struct ParsedRow {
     launched_on: Option<NaiveDate>,
 }
 
-/// Reads the file: every row into an input, or the list of what is wrong.
-fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<Vec<ParsedRow>, Vec<RowError>> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| vec![RowError::new(1, "", "csv_not_utf8")])?;
+/// Most rows one import takes; a larger file is split first.
+pub const MAX_ROWS: usize = 20_000;
+/// Most problems one answer lists (sorted by row); a file with more is fixed in rounds.
+const MAX_ERRORS: usize = 1_000;
+
+/// A read file: the rows that passed every check that needs no database, and the problems
+/// of the others.
+pub struct ParsedFile {
+    rows: Vec<ParsedRow>,
+    errors: Vec<RowError>,
+    /// The agency code and name of each bad row, so that the database's objections to them
+    /// are reported in the same answer ("fix the file in one pass").
+    bad_rows: Vec<(usize, String, String)>,
+    count: usize,
+}
+
+/// Reads the file: every row into an input, listing every bad one. A header that cannot be
+/// used is refused at once. `progress` hears each row as it is read.
+pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiError> {
+    let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| refuse(vec![RowError::new(1, "", "csv_not_utf8")]))?;
     let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or("");
+    // The header decides the separator: Indonesian-locale Excel writes `;`.
+    let first_line = text.split(['\n', '\r']).next().unwrap_or("");
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
     } else {
@@ -110,14 +130,16 @@ fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<Vec<ParsedRow>, Vec<R
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|_| vec![RowError::new(1, "", "csv_invalid")])?
+        .map_err(|_| refuse(vec![RowError::new(1, "", "csv_invalid")]))?
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
     let mut errors = Vec::new();
-    for header in &headers {
+    for (index, header) in headers.iter().enumerate() {
         if !READ.contains(&header.as_str()) && !IGNORED.contains(&header.as_str()) {
             errors.push(RowError::new(1, header, "unknown_column"));
+        } else if headers[..index].contains(header) {
+            errors.push(RowError::new(1, header, "duplicate_column"));
         }
     }
     for required in ["name", "agency_code", "initiator_type", "form"] {
@@ -126,12 +148,18 @@ fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<Vec<ParsedRow>, Vec<R
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(refuse(errors));
     }
     let mut rows = Vec::new();
+    let mut bad_rows = Vec::new();
+    let mut count = 0;
     for (index, record) in reader.records().enumerate() {
         let row = index + 2;
-        progress(index + 1);
+        count = index + 1;
+        if count > MAX_ROWS {
+            return Err(refuse(vec![RowError::new(row, "", "too_many_rows")]));
+        }
+        progress(count);
         let record = match record {
             Ok(record) => record,
             Err(_) => {
@@ -146,14 +174,29 @@ fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<Vec<ParsedRow>, Vec<R
             .collect();
         match parse_row(row, &cells) {
             Ok(parsed) => rows.push(parsed),
-            Err(row_errors) => errors.extend(row_errors),
+            Err(row_errors) => {
+                // A cell with U+0000 is already reported, and must not reach the database.
+                let cell = |column: &str| {
+                    cells
+                        .get(column)
+                        .map(|v| v.trim().to_owned())
+                        .filter(|v| !v.contains('\0'))
+                        .unwrap_or_default()
+                };
+                bad_rows.push((row, cell("agency_code"), cell("name")));
+                errors.extend(row_errors);
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+    if count == 0 {
+        return Err(refuse(vec![RowError::new(1, "", "no_rows")]));
     }
+    Ok(ParsedFile {
+        rows,
+        errors,
+        bad_rows,
+        count,
+    })
 }
 
 /// Undoes the export's guard against formula injection (`'=x` back to `=x`).
@@ -172,10 +215,19 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
             .filter(|v| !v.is_empty())
     };
     let mut errors = Vec::new();
+    // Text with U+0000 cannot be stored (PostgreSQL refuses it); name the cell.
+    for (column, value) in cells {
+        if value.contains('\0') {
+            errors.push(RowError::new(row, column, "invalid_characters"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut date = |column: &str| {
         text(column).and_then(|value| match value.parse::<NaiveDate>() {
-            Ok(day) => Some(day),
-            Err(_) => {
+            Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
+            _ => {
                 errors.push(RowError::new(row, column, "date_invalid"));
                 None
             }
@@ -269,91 +321,138 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
     }
 }
 
-/// Checks the rows against the database and, unless `dry_run`, creates them all.
-fn write(
+/// A row ready to be created.
+type Ready = (InnovationDraft, LabStage, Option<NaiveDate>);
+
+/// Checks the rows against the database: agencies by code, names not taken (in the cohort
+/// or earlier in the file). Adds what is wrong to `errors`.
+fn check(
     conn: &mut DbConnection,
-    context: &WriteContext,
     cohort_id: i64,
     rows: Vec<ParsedRow>,
-    dry_run: bool,
+    bad_rows: &[(usize, String, String)],
     today: NaiveDate,
-) -> ApiResult<Result<Vec<i64>, Vec<RowError>>> {
-    let mut errors = Vec::new();
-    let mut agency_ids: HashMap<String, i64> = HashMap::new();
+    errors: &mut Vec<RowError>,
+) -> ApiResult<Vec<Ready>> {
+    if !cohorts::exists(conn, cohort_id)? {
+        return Err(ApiError::invalid_field("cohort_id", "cohort_not_found"));
+    }
+    for (row, agency_code, name) in bad_rows {
+        if !agency_code.is_empty() {
+            match agencies::find_by_code(conn, agency_code)? {
+                None => errors.push(RowError::new(*row, "agency_code", "agency_not_found")),
+                Some(agency) if !agency.active => {
+                    errors.push(RowError::new(*row, "agency_code", "agency_inactive"))
+                }
+                Some(_) => {}
+            }
+        }
+        if !name.is_empty() && innovations::name_taken(conn, cohort_id, name)? {
+            errors.push(RowError::new(*row, "name", "duplicate"));
+        }
+    }
+    let mut agency_ids: HashMap<String, Option<i64>> = HashMap::new();
     let mut names_in_file: HashSet<String> = HashSet::new();
-    let mut drafts = Vec::with_capacity(rows.len());
+    let mut ready = Vec::with_capacity(rows.len());
     for parsed in rows {
         let agency_id = match agency_ids.get(&parsed.agency_code) {
-            Some(id) => Some(*id),
-            None => match agencies::find_by_code(conn, &parsed.agency_code)? {
-                Some(agency) if agency.active => {
-                    agency_ids.insert(parsed.agency_code.clone(), agency.id);
-                    Some(agency.id)
-                }
-                Some(_) => {
-                    errors.push(RowError::new(parsed.row, "agency_code", "agency_inactive"));
-                    None
-                }
-                None => {
-                    errors.push(RowError::new(parsed.row, "agency_code", "agency_not_found"));
-                    None
-                }
-            },
+            Some(known) => *known,
+            None => {
+                let found = match agencies::find_by_code(conn, &parsed.agency_code)? {
+                    Some(agency) if agency.active => Some(agency.id),
+                    Some(_) => None,
+                    None => None,
+                };
+                agency_ids.insert(parsed.agency_code.clone(), found);
+                found
+            }
         };
+        if agency_id.is_none() {
+            let code = match agencies::find_by_code(conn, &parsed.agency_code)? {
+                Some(_) => "agency_inactive",
+                None => "agency_not_found",
+            };
+            errors.push(RowError::new(parsed.row, "agency_code", code));
+        }
+        let name = parsed.input.name.clone().unwrap_or_default();
+        if !names_in_file.insert(name.clone()) {
+            errors.push(RowError::new(parsed.row, "name", "duplicate_in_file"));
+        } else if innovations::name_taken(conn, cohort_id, &name)? {
+            errors.push(RowError::new(parsed.row, "name", "duplicate"));
+        }
         let input = InnovationInput {
             cohort_id: Some(cohort_id),
-            agency_id,
+            agency_id: agency_id.or(Some(1)),
             ..parsed.input
         };
         let Ok(draft) = input.into_draft() else {
             continue;
         };
-        if !names_in_file.insert(draft.name.clone()) {
-            errors.push(RowError::new(parsed.row, "name", "duplicate_in_file"));
-        } else if innovations::name_taken(conn, cohort_id, &draft.name)? {
-            errors.push(RowError::new(parsed.row, "name", "duplicate"));
-        }
         let launched_on = match (parsed.stage.is_launched(), parsed.launched_on) {
             (true, None) => Some(today),
             (_, given) => given,
         };
-        drafts.push((draft, parsed.stage, launched_on));
+        ready.push((draft, parsed.stage, launched_on));
     }
-    if !errors.is_empty() {
-        return Ok(Err(errors));
-    }
-    if dry_run {
-        return Ok(Ok(Vec::new()));
-    }
-    let mut ids = Vec::with_capacity(drafts.len());
-    for (draft, stage, launched_on) in drafts {
-        ids.push(innovations::insert(conn, context, draft, stage, launched_on, "imported")?.id);
-    }
-    Ok(Ok(ids))
+    Ok(ready)
 }
 
-/// Imports `bytes` (CSV) into cohort `cohort_id`. `progress` hears each row as it is read.
+fn rejected(mut errors: Vec<RowError>) -> ApiError {
+    errors.sort_by(|a, b| (a.row, &a.column).cmp(&(b.row, &b.column)));
+    errors.truncate(MAX_ERRORS);
+    ApiError::ImportRejected { rows: errors }
+}
+
+/// Checks `file` against the database and, unless `dry_run` or anything is wrong, creates
+/// every row in one transaction (a dry run only reads, and takes no writer's turn).
 pub async fn import_innovations(
     state: &AppState,
     context: WriteContext,
     cohort_id: i64,
-    bytes: Vec<u8>,
+    file: ParsedFile,
     dry_run: bool,
-    progress: &(dyn Fn(usize) + Sync),
 ) -> ApiResult<ImportReport> {
-    let rows = parse(&bytes, progress).map_err(|rows| ApiError::ImportRejected { rows })?;
-    let count = rows.len();
+    let ParsedFile {
+        rows,
+        mut errors,
+        bad_rows,
+        count,
+    } = file;
     let today = state.config.today();
-    let outcome = state
+    if dry_run {
+        let errors = state
+            .db
+            .read(move |conn| {
+                check(conn, cohort_id, rows, &bad_rows, today, &mut errors)?;
+                Ok(errors)
+            })
+            .await?;
+        if !errors.is_empty() {
+            return Err(rejected(errors));
+        }
+        return Ok(ImportReport {
+            dry_run,
+            rows: count,
+            created: 0,
+            innovation_ids: Vec::new(),
+        });
+    }
+    let ids = state
         .db
         .write(context, move |conn, context| {
-            if !cohorts::exists(conn, cohort_id)? {
-                return Err(ApiError::invalid_field("cohort_id", "cohort_not_found"));
+            let ready = check(conn, cohort_id, rows, &bad_rows, today, &mut errors)?;
+            if !errors.is_empty() {
+                return Err(rejected(errors));
             }
-            write(conn, context, cohort_id, rows, dry_run, today)
+            let mut ids = Vec::with_capacity(ready.len());
+            for (draft, stage, launched_on) in ready {
+                ids.push(
+                    innovations::insert(conn, context, draft, stage, launched_on, "imported")?.id,
+                );
+            }
+            Ok(ids)
         })
         .await?;
-    let ids = outcome.map_err(|rows| ApiError::ImportRejected { rows })?;
     Ok(ImportReport {
         dry_run,
         rows: count,

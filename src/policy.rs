@@ -54,6 +54,8 @@ pub enum Action {
     RecordRealization {
         agency_id: i64,
     },
+    /// Bringing an archived innovation back (administrators).
+    RestoreInnovation,
     /// A stage move; backward moves are for administrators.
     MoveInnovation {
         agency_id: i64,

@@ -353,6 +353,7 @@ pub struct CommitmentInput {
     #[validate(custom(function = "LabStage::validate"))]
     #[schema(value_type = Option<LabStage>)]
     pub target_stage: Option<String>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub due_on: Option<NaiveDate>,
 }
 
@@ -429,6 +430,7 @@ pub struct CommitmentPatch {
 #[schema(example = json!({"signed_on": "2016-10-12", "signed_place": "Pendopo Rumah Dinas Bupati Kebumen",
     "first_party": {"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"}}))]
 pub struct SignRequest {
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub signed_on: NaiveDate,
     #[validate(length(min = 1, max = rules::PLACE_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]

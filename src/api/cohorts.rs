@@ -110,10 +110,15 @@ pub struct CohortInput {
     #[validate(required, custom(function = "LabStage::validate"))]
     #[schema(value_type = Option<LabStage>)]
     pub lab_stage: Option<String>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub drum_up_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub diagnose_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub design_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub delivery_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub display_on: Option<NaiveDate>,
 }
 

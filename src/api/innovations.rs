@@ -199,6 +199,7 @@ pub struct InnovationInput {
     #[validate(range(min = 0, max = 1_000_000_000))]
     #[schema(minimum = 0, maximum = 1000000000)]
     pub beneficiaries_target: Option<i64>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub trial_on: Option<NaiveDate>,
     /// Absent or null on create: `draft`.
     #[validate(required, custom(function = "InnovationStatus::validate"))]
@@ -403,8 +404,8 @@ pub fn take_filters(query: &mut QueryPairs, caller: &Caller) -> InnovationFilter
         query
             .take(name)
             .and_then(|text| match text.parse::<NaiveDate>() {
-                Ok(day) => Some(day),
-                Err(_) => {
+                Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
+                _ => {
                     query.error(FieldError::new(name, "date_invalid"));
                     None
                 }
@@ -725,6 +726,9 @@ fn revise(
             },
         )?;
     }
+    if current.is_archived() && draft.status != InnovationStatus::Archived.as_str() {
+        policy::authorize(caller, Action::RestoreInnovation)?;
+    }
     let errors = store::check_references(conn, &draft, Some(current))?;
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -856,15 +860,13 @@ pub async fn import_innovations(
         });
     }
     let body = read_limited(payload, state.config.csv_limit).await?;
-    let report = crate::import::import_innovations(
-        &state,
-        actor.write_context(),
-        cohort_id,
-        body,
-        dry_run,
-        &|_| {},
-    )
-    .await?;
+    // Parsing a large file is CPU work: off the async workers.
+    let file = web::block(move || crate::import::parse(&body, &|_| {}))
+        .await
+        .map_err(ApiError::internal)??;
+    let report =
+        crate::import::import_innovations(&state, actor.write_context(), cohort_id, file, dry_run)
+            .await?;
     let status = if dry_run {
         actix_web::http::StatusCode::OK
     } else {

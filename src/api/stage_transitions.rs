@@ -36,11 +36,26 @@ pub struct StageTransition {
     #[serde(serialize_with = "super::rfc3339")]
     pub occurred_at: DateTime<Utc>,
     pub actor_type: String,
-    pub actor_name: String,
+    /// Username or client id of who moved it; left out for the public.
+    pub actor_name: Option<String>,
     pub note: Option<String>,
     pub evidence_url: Option<String>,
     pub reason: Option<String>,
     pub launched_on: Option<NaiveDate>,
+}
+
+impl StageTransition {
+    /// The record as `caller` may see it: who moved it is not for the public.
+    fn for_caller(row: TransitionRow, caller: &Caller) -> Self {
+        let transition = Self::from(row);
+        Self {
+            actor_name: transition
+                .actor_name
+                .clone()
+                .filter(|_| policy::may_see_internal_innovations(caller)),
+            ..transition
+        }
+    }
 }
 
 impl From<TransitionRow> for StageTransition {
@@ -52,7 +67,7 @@ impl From<TransitionRow> for StageTransition {
             to_stage: LabStage::parse(&row.to_stage).unwrap_or(LabStage::DrumUp),
             occurred_at: row.occurred_at.and_utc(),
             actor_type: row.actor_type,
-            actor_name: row.actor_name,
+            actor_name: Some(row.actor_name),
             note: row.note,
             evidence_url: row.evidence_url,
             reason: row.reason,
@@ -92,6 +107,7 @@ pub struct TransitionRequest {
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
     /// Only when moving to `delivery`; defaults to today in the region's time zone.
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub launched_on: Option<NaiveDate>,
 }
 
@@ -115,6 +131,7 @@ pub struct BulkTransitionRequest {
     #[validate(length(max = NOTE_MAX))]
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
+    #[validate(custom(function = "crate::domain::dates::validate_date"))]
     pub launched_on: Option<NaiveDate>,
 }
 
@@ -429,9 +446,10 @@ pub async fn list_stage_transitions(
         .db
         .read(move |conn| store::transitions(conn, id))
         .await?;
+    let caller = &actor.caller;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
-            .map(StageTransition::from)
+            .map(|row| StageTransition::for_caller(row, caller))
             .collect::<Vec<_>>(),
     ))
 }

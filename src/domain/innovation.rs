@@ -40,12 +40,12 @@ pub const AFFAIRS_MAX: u64 = 20;
 pub const NOTE_MAX: u64 = 2_000;
 pub const URL_MAX: u64 = 2_048;
 
-/// Each government affair (urusan) is a short non-blank label.
+/// Each government affair (urusan) is a short non-blank label without `|` (which joins
+/// them in CSV exports, so an export can be imported again).
 pub fn validate_affairs(affairs: &[String]) -> Result<(), validator::ValidationError> {
-    if affairs
-        .iter()
-        .any(|affair| affair.trim().is_empty() || affair.chars().count() > AFFAIR_MAX)
-    {
+    if affairs.iter().any(|affair| {
+        affair.trim().is_empty() || affair.chars().count() > AFFAIR_MAX || affair.contains('|')
+    }) {
         return Err(validator::ValidationError::new("affair_invalid"));
     }
     Ok(())

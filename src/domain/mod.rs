@@ -54,6 +54,7 @@ pub mod account;
 pub mod agency;
 pub mod agreement;
 pub mod canonical_json;
+pub mod dates;
 pub mod innovation;
 pub mod lab_stage;
 pub mod nip;

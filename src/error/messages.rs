@@ -68,7 +68,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "agency_required" => "an agency editor must belong to an agency".into(),
         "agency_not_found" => "no agency with this id exists".into(),
         "agency_inactive" => "the agency is archived".into(),
-        "affair_invalid" => "each government affair must be 1-100 characters".into(),
+        "affair_invalid" => "each government affair must be 1-100 characters, without |".into(),
         "url_invalid" => "must be an http or https URL".into(),
         "date_invalid" => "must be a date, YYYY-MM-DD".into(),
         "cohort_not_found" => "no cohort with this id exists".into(),
@@ -81,6 +81,9 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "csv_invalid" => "the row cannot be read as CSV (a stray quote, or a wrong number of cells)".into(),
         "unknown_column" => "is not a column an import reads".into(),
         "column_missing" => "is a required column".into(),
+        "duplicate_column" => "is given twice in the header".into(),
+        "too_many_rows" => "the file has more than 20,000 rows; split it".into(),
+        "no_rows" => "the file has a header but no rows".into(),
         "duplicate_in_file" => "another row of the file has this name".into(),
         "innovation_not_found" => "no innovation with this id exists".into(),
         "innovation_other_agency" => "the innovation belongs to another agency than the agreement".into(),
@@ -92,6 +95,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "target_required" => {
             "give a target_value with its unit, or a target_stage with its due_on".into()
         }
+        "date_out_of_range" => "must be a date between 1900-01-01 and 2100-12-31".into(),
         "invalid_value" => "is not a value this field takes".into(),
         "invalid_type" => "has the wrong JSON type".into(),
         "unknown_parameter" => "is not a parameter of this endpoint".into(),

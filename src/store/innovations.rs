@@ -402,10 +402,15 @@ pub fn move_stage(
     to: LabStage,
     details: &MoveDetails,
 ) -> ApiResult<Option<(InnovationRow, TransitionRow)>> {
-    let launched_on = if to == LabStage::Delivery {
-        details.launched_on
-    } else {
-        current.launched_on
+    // Entering delivery is the launch; coming back to it from display keeps the launch it
+    // had. Below delivery an innovation is no longer launched (its moves keep the history).
+    let launched_on = match to {
+        LabStage::Delivery if current.stage() == LabStage::Display => {
+            current.launched_on.or(details.launched_on)
+        }
+        LabStage::Delivery => details.launched_on,
+        LabStage::Display => current.launched_on,
+        _ => None,
     };
     let updated = diesel::update(
         innovations::table
@@ -659,7 +664,9 @@ fn launched_on_keyset<'a>(
         None => None,
         Some(position) => Some((
             serde_json::from_value::<Option<NaiveDate>>(position.key.clone())
-                .map_err(|_| ApiError::invalid_field("cursor", "invalid_cursor"))?,
+                .ok()
+                .filter(|key| key.is_none_or(|day| crate::domain::dates::plausible(&day)))
+                .ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))?,
             position.id,
         )),
     };

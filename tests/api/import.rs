@@ -116,6 +116,7 @@ async fn every_bad_row_is_listed_and_nothing_is_imported() {
     assert_eq!(
         errors,
         vec![
+            (3, "agency_code".into(), "agency_not_found".into()),
             (3, "initiator_type".into(), "invalid_choice".into()),
             (3, "lab_stage".into(), "invalid_choice".into()),
             (3, "name".into(), "required".into()),
@@ -146,6 +147,19 @@ async fn every_bad_row_is_listed_and_nothing_is_imported() {
         ]
     );
 
+    let nul = import(
+        &app,
+        &cohort,
+        "",
+        "name,agency_code,initiator_type,form\nA\u{0}B,BAG-HUKUM,agency,governance\n",
+    )
+    .await;
+    assert_eq!(
+        nul.problem(422)["row_errors"][0]["code"],
+        "invalid_characters"
+    );
+    let empty = import(&app, &cohort, "", "name,agency_code,initiator_type,form\n").await;
+    assert_eq!(empty.problem(422)["row_errors"][0]["code"], "no_rows");
     let header = import(&app, &cohort, "", "name,agency,colour\n").await;
     let columns: Vec<String> = header.problem(422)["row_errors"]
         .as_array()

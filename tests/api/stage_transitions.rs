@@ -252,3 +252,99 @@ async fn a_cohort_launches_all_or_none() {
         .await;
     not_theirs.problem(403);
 }
+
+#[actix_web::test]
+async fn moving_back_keeps_the_launch_or_clears_it_and_the_public_sees_no_names() {
+    let app = spawn_app().await;
+    let (_, _, innovation) = setup(&app).await;
+    app.advance_to(&innovation, "design").await;
+    app.move_to(
+        &innovation,
+        json!({"to": "delivery", "launched_on": "2016-10-12"}),
+    )
+    .await;
+    app.move_to(&innovation, json!({"to": "display"})).await;
+    let path = format!("/api/v1/innovations/{}", innovation["id"]);
+    app.move_to(
+        &innovation,
+        json!({"to": "delivery", "reason": "hasil belum lengkap"}),
+    )
+    .await;
+    assert_eq!(
+        app.get(&path).await.json()["launched_on"],
+        "2016-10-12",
+        "the launch it had"
+    );
+
+    let history = app
+        .get_anonymous(&format!("{path}/stage-transitions"))
+        .await
+        .json();
+    assert!(
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["actor_name"].is_null()),
+        "{history}"
+    );
+    assert_eq!(
+        app.get(&format!("{path}/stage-transitions")).await.json()[1]["actor_name"],
+        "admin"
+    );
+
+    app.move_to(
+        &innovation,
+        json!({"to": "design", "reason": "dirancang ulang"}),
+    )
+    .await;
+    let after = app.get(&path).await.json();
+    assert_eq!(after["launched_on"], Value::Null, "no longer launched");
+    app.get_anonymous(&path).await.problem(404);
+
+    let far = app
+        .move_to(
+            &innovation,
+            json!({"to": "delivery", "launched_on": "0001-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        far.field_errors(),
+        vec![("launched_on".into(), "date_out_of_range".into())]
+    );
+    app.get("/api/v1/innovations?launched_from=-5000-01-01")
+        .await
+        .problem(422);
+}
+
+#[actix_web::test]
+async fn only_administrators_bring_an_archived_innovation_back() {
+    let app = spawn_app().await;
+    let (_, agency, innovation) = setup(&app).await;
+    let path = format!("/api/v1/innovations/{}", innovation["id"]);
+    let editor = app
+        .token_for("editor", "agency_editor", agency["id"].as_i64())
+        .await;
+    let archived = app
+        .request(Method::DELETE, &path)
+        .bearer(&editor)
+        .send()
+        .await;
+    assert_eq!(
+        archived.status, 204,
+        "editors archive their own agency's innovations"
+    );
+    let restore = |token: Option<String>| {
+        let mut request = app
+            .request(Method::PATCH, &path)
+            .json(&json!({"status": "active"}));
+        if let Some(token) = token {
+            request = request.bearer(&token);
+        }
+        request.send()
+    };
+    restore(Some(editor.clone())).await.problem(403);
+    let restored = restore(None).await;
+    assert_eq!(restored.status, 200, "{}", restored.text());
+    assert_eq!(restored.json()["status"], "active");
+}
