@@ -36,6 +36,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_agreement)
         .service(delete_agreement)
         .service(sign_agreement)
+        .service(amend_agreement)
+        .service(cancel_agreement)
+        .service(agreement_document)
         .service(verify_agreement)
         .service(list_commitments)
         .service(create_commitment)
@@ -1251,4 +1254,272 @@ pub async fn record_realization(
         })
         .await?;
     commitment_answer(&state, agreement_id, row, actix_web::http::StatusCode::OK).await
+}
+
+// ---- amendments, cancellation, the printable document ----
+
+/// An amendment: a new draft that copies the agreement and supersedes it once signed.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "060/123.A/2016", "reason": "change_of_official",
+    "reason_text": "Pergantian Kepala Bagian Hukum Setda"}))]
+pub struct AmendmentRequest {
+    #[validate(length(min = 1, max = rules::NUMBER_MAX), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub number: String,
+    #[validate(custom(function = "AmendmentReason::validate"))]
+    #[schema(value_type = AmendmentReason)]
+    pub reason: String,
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason_text: String,
+}
+
+/// Why an agreement is cancelled.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Dibuat rangkap karena kesalahan penomoran"}))]
+pub struct CancelRequest {
+    #[validate(length(min = 1, max = 2000), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Amend a signed agreement
+///
+/// Creates a new draft with the given `number` that copies the agreement and its
+/// commitments, with `supersedes_id` set. Signing it marks this one `superseded`, in the
+/// same transaction. Administrators, or the agency editor of its agency.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "amend_performance_agreement",
+    params(("id" = i64, Path, description = "The signed agreement", minimum = 1)),
+    request_body(content = AmendmentRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The amendment (a draft)", body = Agreement,
+            headers(("Location" = String, description = "URL of the amendment"))),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/{id}/amendments")]
+pub async fn amend_agreement(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(request): JsonBody<AmendmentRequest>,
+) -> ApiResult<HttpResponse> {
+    policy::require_account(&actor.caller)?;
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    let id = id.into_inner();
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            let source = store::find(conn, id)?;
+            policy::authorize(
+                &caller,
+                Action::DraftAgreement {
+                    agency_id: source.agency_id,
+                },
+            )?;
+            store::amend(
+                conn,
+                context,
+                id,
+                request.number.trim(),
+                &request.reason,
+                &request.reason_text,
+            )
+        })
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!(
+            "{}/api/v1/performance-agreements/{}",
+            state.config.public_url, row.id
+        ),
+    ));
+    Ok(respond(&req, response, row, None, &actor.caller))
+}
+
+/// Cancel an agreement
+///
+/// Administrators only. A draft or a signed agreement becomes `cancelled`, with the reason;
+/// it is kept, never deleted.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "cancel_performance_agreement",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the cancellation is based on")),
+    request_body(content = CancelRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Cancelled", body = Agreement),
+        (status = 400, response = super::problems::BadRequest),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 404, response = super::problems::NotFound),
+        (status = 409, response = super::problems::Conflict),
+        (status = 412, response = super::problems::PreconditionFailed),
+        (status = 415, response = super::problems::UnsupportedMediaType),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/{id}/cancel")]
+pub async fn cancel_agreement(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(request): JsonBody<CancelRequest>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::CancelAgreement)?;
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    let id = id.into_inner();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::cancel(conn, context, id, &expected, request.reason.trim())
+        })
+        .await?;
+    Ok(respond(&req, HttpResponse::Ok(), row, None, &actor.caller))
+}
+
+/// The agreement as a printable page
+///
+/// An HTML page in Indonesian ("PERJANJIAN KINERJA INOVASI TAHUN ..."): the parties, the
+/// statement, the commitments, place and date, and the content hash in the footer.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "get_performance_agreement_document",
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    responses(
+        (status = 200, description = "The printable page", body = String, content_type = "text/html"),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 404, response = super::problems::NotFound),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/{id}/document")]
+pub async fn agreement_document(
+    id: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let id = id.into_inner();
+    let (row, _) = visible(&state, &actor.caller, id).await?;
+    let agency = {
+        let agency_id = row.agency_id;
+        state
+            .db
+            .read(move |conn| crate::store::agencies::find(conn, agency_id))
+            .await?
+    };
+    let commitments = state
+        .db
+        .read(move |conn| store::commitments_of(conn, id))
+        .await?;
+    let html = super::agreement_document::render(
+        &Agreement::for_caller(row, None, &actor.caller),
+        &agency.name,
+        &commitments,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
+        .body(html))
+}
+
+/// Fulfilment per agency
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"agency_id": 2, "agency_code": "BAG-HUKUM", "agency_name": "Bagian Hukum Setda",
+    "agreements_in_force": 1, "commitments": 3, "evaluated": 2, "achieved": 1}))]
+pub struct AgencyFulfilment {
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub agreements_in_force: i64,
+    pub commitments: i64,
+    /// Commitments with a recorded realization.
+    pub evaluated: i64,
+    /// Achieved value at or above the target, or the target stage reached by the due date.
+    pub achieved: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct FulfilmentParams {
+    #[param(minimum = 2000, maximum = 2100)]
+    year: i64,
+}
+
+/// Agreement fulfilment per agency
+///
+/// For one year: signed agreements in force per agency, their commitments, how many were
+/// evaluated and how many achieved (a public record, like the agreements).
+#[utoipa::path(
+    tag = "stats",
+    operation_id = "get_agreement_stats",
+    params(FulfilmentParams),
+    responses(
+        (status = 200, description = "Per agency", body = Vec<AgencyFulfilment>),
+        (status = 401, response = super::problems::Unauthorized),
+        (status = 422, response = super::problems::ValidationFailed),
+        (status = 503, response = super::problems::Unavailable),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/agreements")]
+pub async fn agreement_stats(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let year = query.take_i64("year", 2000, 2100);
+    if year.is_none() && !req.query_string().contains("year=") {
+        query.error(FieldError::new("year", "required"));
+    }
+    query.finish()?;
+    let year = year.ok_or_else(|| ApiError::invalid_field("year", "required"))?;
+    let rows = state
+        .db
+        .read(move |conn| store::fulfilment(conn, year))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(|f| AgencyFulfilment {
+                agency_id: f.agency_id,
+                agency_code: f.agency_code,
+                agency_name: f.agency_name,
+                agreements_in_force: f.agreements_in_force,
+                commitments: f.commitments,
+                evaluated: f.evaluated,
+                achieved: f.achieved,
+            })
+            .collect::<Vec<_>>(),
+    ))
 }

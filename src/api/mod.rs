@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod agencies;
+mod agreement_document;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit_events;

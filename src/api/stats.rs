@@ -13,7 +13,9 @@ use crate::policy::{self, Action};
 use crate::store::innovations::{self as store, GroupBy};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    config.service(innovation_stats);
+    config
+        .service(innovation_stats)
+        .service(super::agreements::agreement_stats);
 }
 
 /// What to count innovations by.

@@ -860,3 +860,200 @@ pub fn page(
         .select(AgreementRow::as_select())
         .load(conn)?)
 }
+
+// ---- amendments and cancellation ----
+
+/// A new draft that copies signed agreement `id` and its commitments, to supersede it when
+/// signed.
+pub fn amend(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    number: &str,
+    reason: &str,
+    reason_text: &str,
+) -> ApiResult<AgreementRow> {
+    let source = find(conn, id)?;
+    if source.status() != AgreementStatus::Signed {
+        return Err(ApiError::Conflict {
+            slug: "agreement-not-signed",
+            detail: format!(
+                "agreement {} is {}: only the signed agreement in force is amended",
+                source.number, source.status
+            ),
+            errors: Vec::new(),
+        });
+    }
+    let draft = AgreementDraft {
+        number: number.to_owned(),
+        year: source.year,
+        agency_id: source.agency_id,
+        statement: source.statement.clone(),
+    };
+    let now = super::now();
+    let amendment = diesel::insert_into(agreements::table)
+        .values((
+            &draft,
+            agreements::status.eq(AgreementStatus::Draft.as_str()),
+            agreements::supersedes_id.eq(Some(source.id)),
+            agreements::amendment_reason.eq(Some(reason)),
+            agreements::amendment_reason_text.eq(Some(reason_text)),
+            agreements::version.eq(1),
+            agreements::created_at.eq(now),
+            agreements::updated_at.eq(now),
+        ))
+        .get_result::<AgreementRow>(conn)
+        .map_err(duplicate_number)?;
+    for (commitment, _) in commitments_of(conn, source.id)? {
+        diesel::insert_into(commitments::table)
+            .values((
+                &commitment.draft(),
+                commitments::agreement_id.eq(amendment.id),
+                commitments::version.eq(1),
+                commitments::created_at.eq(now),
+                commitments::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    super::audit::record(
+        conn,
+        context,
+        "performance_agreement.amend",
+        RESOURCE,
+        Some(amendment.id),
+        Some(&source),
+        Some(&amendment),
+    )?;
+    Ok(amendment)
+}
+
+/// Cancels a draft or a signed agreement; it is kept, never deleted.
+pub fn cancel(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    id: i64,
+    expected: &ExpectedVersion,
+    reason: &str,
+) -> ApiResult<AgreementRow> {
+    versioned_write(
+        conn,
+        expected,
+        |conn| find(conn, id),
+        |row| row.version,
+        |conn, current| {
+            if !matches!(
+                current.status(),
+                AgreementStatus::Draft | AgreementStatus::Signed
+            ) {
+                return Err(ApiError::Conflict {
+                    slug: "agreement-closed",
+                    detail: format!("agreement {} is already {}", current.number, current.status),
+                    errors: Vec::new(),
+                });
+            }
+            let updated = diesel::update(
+                agreements::table
+                    .filter(agreements::id.eq(id))
+                    .filter(agreements::version.eq(current.version)),
+            )
+            .set((
+                agreements::status.eq(AgreementStatus::Cancelled.as_str()),
+                agreements::cancellation_reason.eq(Some(reason)),
+                agreements::version.eq(current.version + 1),
+                agreements::updated_at.eq(super::now()),
+            ))
+            .get_result::<AgreementRow>(conn)
+            .optional()?;
+            let Some(row) = updated else {
+                return Ok(Attempt::Stale);
+            };
+            super::audit::record(
+                conn,
+                context,
+                "performance_agreement.cancel",
+                RESOURCE,
+                Some(id),
+                Some(current),
+                Some(&row),
+            )?;
+            Ok(Attempt::Done(row))
+        },
+    )
+}
+
+// ---- fulfilment ----
+
+/// Per agency, for one year: agreements in force, their commitments, how many were
+/// evaluated, and how many were achieved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fulfilment {
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub agreements_in_force: i64,
+    pub commitments: i64,
+    pub evaluated: i64,
+    pub achieved: i64,
+}
+
+/// A commitment is achieved when its achieved value reaches the target, or when its
+/// innovation reached the target stage by the due date (by its recorded moves).
+pub fn fulfilment(conn: &mut DbConnection, year: i64) -> ApiResult<Vec<Fulfilment>> {
+    use crate::db::schema::stage_transitions;
+    use crate::domain::lab_stage::LabStage;
+    let signed: Vec<(AgreementRow, String, String)> = agreements::table
+        .inner_join(agencies::table)
+        .filter(agreements::year.eq(year))
+        .filter(agreements::status.eq(AgreementStatus::Signed.as_str()))
+        .order(agreements::id.asc())
+        .select((AgreementRow::as_select(), agencies::code, agencies::name))
+        .load(conn)?;
+    let mut per_agency: Vec<Fulfilment> = Vec::new();
+    for (agreement, code, name) in signed {
+        let index = match per_agency
+            .iter()
+            .position(|f| f.agency_id == agreement.agency_id)
+        {
+            Some(index) => index,
+            None => {
+                per_agency.push(Fulfilment {
+                    agency_id: agreement.agency_id,
+                    agency_code: code,
+                    agency_name: name,
+                    ..Fulfilment::default()
+                });
+                per_agency.len() - 1
+            }
+        };
+        per_agency[index].agreements_in_force += 1;
+        for (commitment, _) in commitments_of(conn, agreement.id)? {
+            let entry = &mut per_agency[index];
+            entry.commitments += 1;
+            if commitment.evaluated_at.is_some() {
+                entry.evaluated += 1;
+            }
+            let by_value = matches!((commitment.achieved_hundredths, commitment.target_hundredths), (Some(a), Some(t)) if a >= t);
+            let by_stage = match (
+                commitment.target_stage.as_deref().and_then(LabStage::parse),
+                commitment.due_on,
+            ) {
+                (Some(stage), Some(due_on)) => {
+                    let reached: Vec<(String, chrono::NaiveDateTime)> = stage_transitions::table
+                        .filter(stage_transitions::innovation_id.eq(commitment.innovation_id))
+                        .select((stage_transitions::to_stage, stage_transitions::occurred_at))
+                        .load(conn)?;
+                    reached.iter().any(|(to, at)| {
+                        LabStage::parse(to).is_some_and(|to| to.rank() >= stage.rank())
+                            && at.date() <= due_on
+                    })
+                }
+                _ => false,
+            };
+            if by_value || by_stage {
+                per_agency[index].achieved += 1;
+            }
+        }
+    }
+    per_agency.sort_by(|a, b| a.agency_code.cmp(&b.agency_code));
+    Ok(per_agency)
+}

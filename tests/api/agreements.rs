@@ -407,3 +407,198 @@ async fn one_agreement_in_force_per_agency_and_year_and_drafts_are_private() {
         "drafts can be deleted"
     );
 }
+
+#[actix_web::test]
+async fn an_amendment_supersedes_the_signed_agreement_and_the_chain_shows_both_ways() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let original = draft(&app, &s, "060/123/2016").await;
+    commit(&app, &original, json!({"innovation_id": s.elegan["id"], "indicator": "Produk hukum", "target_value": "80", "unit": "dokumen"})).await;
+    let amend_path = format!(
+        "/api/v1/performance-agreements/{}/amendments",
+        original["id"]
+    );
+    let body = json!({"number": "060/123.A/2016", "reason": "change_of_official", "reason_text": "Pergantian Kepala Bagian"});
+    app.post_json(&amend_path, &body).await.problem(409);
+    let signed = sign(&app, &original).await;
+
+    let response = app.post_json(&amend_path, &body).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    let amendment = response.json();
+    assert_eq!(
+        (
+            amendment["status"].clone(),
+            amendment["supersedes_id"].clone()
+        ),
+        (json!("draft"), original["id"].clone())
+    );
+    assert_eq!(amendment["amendment_reason"], "change_of_official");
+    let copied = app
+        .get(&format!(
+            "/api/v1/performance-agreements/{}/commitments",
+            amendment["id"]
+        ))
+        .await
+        .json();
+    assert_eq!(copied[0]["target_value"], "80.00", "commitments are copied");
+    let bad_reason = app
+        .post_json(
+            &amend_path,
+            &json!({"number": "X-1", "reason": "whim", "reason_text": "x"}),
+        )
+        .await;
+    assert_eq!(
+        bad_reason.field_errors(),
+        vec![("reason".into(), "invalid_choice".into())]
+    );
+
+    app.patch_json(
+        &format!(
+            "/api/v1/performance-agreements/{}/commitments/{}",
+            amendment["id"], copied[0]["id"]
+        ),
+        &json!({"target_value": "100"}),
+    )
+    .await;
+    let signed_amendment = sign(&app, &amendment).await;
+    assert_eq!(signed_amendment["status"], "signed");
+    let old = app
+        .get(&format!(
+            "/api/v1/performance-agreements/{}",
+            original["id"]
+        ))
+        .await
+        .json();
+    assert_eq!(old["status"], "superseded");
+    assert_eq!(old["superseded_by_id"], amendment["id"]);
+    assert_eq!(old["content_hash"], signed["content_hash"]);
+    let verification = app
+        .get(&format!(
+            "/api/v1/performance-agreements/{}/verification",
+            original["id"]
+        ))
+        .await
+        .json();
+    assert_eq!(
+        verification["matches"], true,
+        "superseding never breaks verification"
+    );
+    assert!(
+        app.get(&format!(
+            "/api/v1/performance-agreements/{}/verification",
+            amendment["id"]
+        ))
+        .await
+        .json()["canonical_document"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("\"supersedes_id\":{}", original["id"]))
+    );
+}
+
+#[actix_web::test]
+async fn cancelling_keeps_the_agreement() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let agreement = draft(&app, &s, "060/123/2016").await;
+    let path = format!("/api/v1/performance-agreements/{}", agreement["id"]);
+    let editor = app
+        .token_for("editor", "agency_editor", s.agency["id"].as_i64())
+        .await;
+    app.request(Method::POST, &format!("{path}/cancel"))
+        .bearer(&editor)
+        .json(&json!({"reason": "salah nomor"}))
+        .send()
+        .await
+        .problem(403);
+    let cancelled = app
+        .post_json(&format!("{path}/cancel"), &json!({"reason": "salah nomor"}))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text());
+    assert_eq!(
+        (
+            cancelled.json()["status"].clone(),
+            cancelled.json()["cancellation_reason"].clone()
+        ),
+        (json!("cancelled"), json!("salah nomor"))
+    );
+    app.post_json(&format!("{path}/cancel"), &json!({"reason": "lagi"}))
+        .await
+        .problem(409);
+    assert_eq!(app.get(&path).await.status, 200, "kept");
+    app.get_anonymous(&path).await.problem(404);
+}
+
+#[actix_web::test]
+async fn the_printable_document_escapes_everything_and_shows_the_hash() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let response = app
+        .post_json(
+            "/api/v1/performance-agreements",
+            &json!({"number": "060/<b>1</b>/2016", "year": 2016,
+            "agency_id": s.agency["id"], "statement": "<script>alert('x')</script> & janji"}),
+        )
+        .await;
+    let agreement = response.json();
+    commit(&app, &agreement, json!({"innovation_id": s.elegan["id"], "indicator": "<i>Produk</i>", "target_value": "80", "unit": "dokumen"})).await;
+    let signed = sign(&app, &agreement).await;
+    let page = app
+        .get_anonymous(&format!(
+            "/api/v1/performance-agreements/{}/document",
+            agreement["id"]
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text();
+    assert!(html.contains("PERJANJIAN KINERJA INOVASI TAHUN 2016"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; janji"));
+    assert!(!html.contains("<script>") && !html.contains("<i>Produk"));
+    assert!(
+        html.contains("12 Oktober 2016") && html.contains("Pendopo Rumah Dinas Bupati Kebumen")
+    );
+    assert!(html.contains(signed["content_hash"].as_str().unwrap()));
+    assert!(
+        !html.contains("197805122005012003"),
+        "no NIP for the public"
+    );
+}
+
+#[actix_web::test]
+async fn fulfilment_counts_evaluated_and_achieved_commitments() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let agreement = draft(&app, &s, "060/123/2016").await;
+    let by_value = commit(&app, &agreement, json!({"innovation_id": s.elegan["id"], "indicator": "a", "target_value": "80", "unit": "dokumen"})).await;
+    let short = commit(&app, &agreement, json!({"innovation_id": s.elegan["id"], "indicator": "b", "target_value": "50", "unit": "dokumen"})).await;
+    commit(&app, &agreement, json!({"innovation_id": s.elegan["id"], "indicator": "c", "target_stage": "diagnose", "due_on": "2100-12-31"})).await;
+    sign(&app, &agreement).await;
+    for (commitment, value) in [(&by_value, "80"), (&short, "49.99")] {
+        app.request(
+            Method::PUT,
+            &format!(
+                "/api/v1/performance-agreements/{}/commitments/{}/realization",
+                agreement["id"], commitment["id"]
+            ),
+        )
+        .json(&json!({"achieved_value": value}))
+        .send()
+        .await;
+    }
+    app.move_to(&s.elegan, json!({"to": "diagnose"})).await;
+    let stats = app
+        .get_anonymous("/api/v1/stats/agreements?year=2016")
+        .await
+        .json();
+    assert_eq!(
+        stats,
+        json!([{"agency_id": s.agency["id"], "agency_code": "BAG-HUKUM", "agency_name": "Bagian Hukum Setda",
+                "agreements_in_force": 1, "commitments": 3, "evaluated": 2, "achieved": 2}])
+    );
+    app.get("/api/v1/stats/agreements").await.problem(422);
+}
