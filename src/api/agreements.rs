@@ -471,7 +471,9 @@ pub struct Verification {
     pub recomputed_hash: String,
     pub matches: bool,
     /// The RFC 8785 canonical JSON that was hashed: `sha256sum` of these bytes is the hash.
-    pub canonical_document: String,
+    /// It holds the parties' NIPs (personal data), so it is given to signed-in callers
+    /// only; the public gets the comparison.
+    pub canonical_document: Option<String>,
 }
 
 // ---- reading helpers ----
@@ -943,7 +945,8 @@ pub async fn verify_agreement(
         matches: stored.as_deref() == Some(recomputed.as_str()),
         content_hash: stored,
         recomputed_hash: recomputed,
-        canonical_document: canonical,
+        canonical_document: Some(canonical)
+            .filter(|_| policy::may_see_personal_data(&actor.caller)),
     }))
 }
 

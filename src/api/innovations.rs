@@ -405,7 +405,11 @@ pub fn take_filters(query: &mut QueryPairs, caller: &Caller) -> InnovationFilter
             .take(name)
             .and_then(|text| match text.parse::<NaiveDate>() {
                 Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
-                _ => {
+                Ok(_) => {
+                    query.error(FieldError::new(name, "date_out_of_range"));
+                    None
+                }
+                Err(_) => {
                     query.error(FieldError::new(name, "date_invalid"));
                     None
                 }

@@ -440,20 +440,13 @@ pub fn archive(
     )
 }
 
-/// Serialises changes to the agency tree for the rest of the transaction. PostgreSQL runs
-/// writers concurrently, and two that each pass the cycle check (A under B, B under A) or
-/// archive a parent while a child is added under it would otherwise both commit. SQLite
-/// writers already take turns.
+/// Changes to the agency tree take turns: two writers that each pass the cycle check (A
+/// under B, B under A), or archive a parent while a child is added under it, would
+/// otherwise both commit on PostgreSQL.
 fn lock_hierarchy(conn: &mut DbConnection) -> ApiResult<()> {
     /// Arbitrary but fixed advisory-lock key for the agency tree.
     const AGENCY_TREE_LOCK: i64 = 0x6167_656e_6379;
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::connection::SimpleConnection::batch_execute(
-            pg,
-            &format!("SELECT pg_advisory_xact_lock({AGENCY_TREE_LOCK})"),
-        )?;
-    }
-    Ok(())
+    super::serialise_on(conn, AGENCY_TREE_LOCK)
 }
 
 pub fn find_by_code(conn: &mut DbConnection, code: &str) -> ApiResult<Option<AgencyRow>> {

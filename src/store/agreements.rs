@@ -625,6 +625,9 @@ pub fn sign(
         });
     }
     require_draft(&current)?;
+    // One agreement in force per agency and year: signings for an agency take turns.
+    const SIGNING_LOCK_BASE: i64 = 0x7369_676e_0000_0000;
+    super::serialise_on(conn, SIGNING_LOCK_BASE + current.agency_id)?;
     let commitments = commitments_of(conn, id)?;
     if commitments.is_empty() {
         return Err(ApiError::invalid_field(

@@ -106,3 +106,16 @@ diesel::define_sql_function! {
     /// a near-miss in search is harmless.
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+/// Serialises writers on one PostgreSQL advisory lock for the rest of the transaction, for
+/// rules that read before they write (no cycle in the agency tree, one agreement in force
+/// per agency and year). SQLite writers already take turns.
+pub fn serialise_on(conn: &mut crate::db::DbConnection, key: i64) -> crate::error::ApiResult<()> {
+    if let crate::db::DbConnection::Postgres(pg) = conn {
+        diesel::connection::SimpleConnection::batch_execute(
+            pg,
+            &format!("SELECT pg_advisory_xact_lock({key})"),
+        )?;
+    }
+    Ok(())
+}

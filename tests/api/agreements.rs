@@ -195,10 +195,17 @@ async fn signing_copies_the_parties_hashes_the_content_and_freezes_the_agreement
         app.get(&path).await.json()["second_party"]["name"],
         "Rina Wulandari, S.H., M.H."
     );
-    let verification = app
+    let public = app
         .get_anonymous(&format!("{path}/verification"))
         .await
         .json();
+    assert_eq!(public["matches"], true);
+    assert_eq!(
+        public["canonical_document"],
+        Value::Null,
+        "it holds NIPs: not for the public"
+    );
+    let verification = app.get(&format!("{path}/verification")).await.json();
     assert_eq!(verification["matches"], true, "{verification}");
     assert_eq!(verification["content_hash"], hash);
     let canonical = verification["canonical_document"].as_str().unwrap();

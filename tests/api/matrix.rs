@@ -231,6 +231,36 @@ fn cells() -> Vec<Cell> {
             expect: own_agency_write(204),
         },
         Cell {
+            name: "list agreements",
+            method: Method::GET,
+            path: "/api/v1/performance-agreements",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "draft an agreement of the own agency",
+            method: Method::POST,
+            path: "/api/v1/performance-agreements",
+            body: Some(json!({"number": "PK-{n}", "year": 2016, "agency_id": "{own}"})),
+            expect: own_agency_write(201),
+        },
+        Cell {
+            name: "sign an agreement",
+            method: Method::POST,
+            path: "/api/v1/performance-agreements/{draft}/sign",
+            body: Some(json!({"signed_on": "2016-10-12", "signed_place": "Pendopo",
+                              "first_party": {"name": "Bupati", "title": "Bupati Kebumen"},
+                              "second_party": {"name": "Kepala", "title": "Kepala Bagian"}})),
+            expect: admin_only(200),
+        },
+        Cell {
+            name: "record a realization of the own agency",
+            method: Method::PUT,
+            path: "/api/v1/performance-agreements/{signed}/commitments/{signed_commitment}/realization",
+            body: Some(json!({"achieved_value": "{n}"})),
+            expect: own_agency_write(200),
+        },
+        Cell {
             name: "list cohorts",
             method: Method::GET,
             path: "/api/v1/cohorts",
@@ -311,6 +341,42 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
         .unwrap();
     let callers = tokens(&app, own, other).await;
     let cohort = app.create_cohort("Lab 2016").await["id"].clone();
+    let own_innovation = app
+        .create_innovation(&cohort, &json!(own), json!({"name": "Untuk perjanjian"}))
+        .await;
+    // An agreement in force for the own agency, whose commitment the realization cells use.
+    let draft_agreement = |number: String, year: i64| {
+        let app = &app;
+        let innovation_id = own_innovation["id"].clone();
+        async move {
+            let agreement = app
+                .post_json(
+                    "/api/v1/performance-agreements",
+                    &json!({"number": number, "year": year, "agency_id": own}),
+                )
+                .await
+                .json();
+            let commitment = app
+                .post_json(
+                    &format!("/api/v1/performance-agreements/{}/commitments", agreement["id"]),
+                    &json!({"innovation_id": innovation_id, "indicator": "x", "target_value": "1", "unit": "u"}),
+                )
+                .await
+                .json();
+            (agreement, commitment)
+        }
+    };
+    let (signed, signed_commitment) = draft_agreement("PK-IN-FORCE".into(), 2016).await;
+    let signing = json!({"signed_on": "2016-10-12", "signed_place": "Pendopo",
+                         "first_party": {"name": "Bupati", "title": "Bupati Kebumen"},
+                              "second_party": {"name": "Kepala", "title": "Kepala Bagian"}});
+    let sign = app
+        .post_json(
+            &format!("/api/v1/performance-agreements/{}/sign", signed["id"]),
+            &signing,
+        )
+        .await;
+    assert_eq!(sign.status, 200, "{}", sign.text());
     assert_eq!(callers.len(), EVERYONE.len());
 
     let mut failures = Vec::new();
@@ -330,11 +396,15 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
                 )
                 .await;
             app.advance_to(&innovation, "diagnose").await;
+            let (draft, _) = draft_agreement(format!("PK-DRAFT-{n}"), 2090).await;
             let fill = |text: &str| {
                 text.replace("\"{cohort}\"", &cohort.to_string())
                     .replace("\"{own}\"", &own.to_string())
                     .replace("{own}", &own.to_string())
                     .replace("{innovation}", &innovation["id"].to_string())
+                    .replace("{draft}", &draft["id"].to_string())
+                    .replace("{signed}", &signed["id"].to_string())
+                    .replace("{signed_commitment}", &signed_commitment["id"].to_string())
                     .replace("{fresh}", &fresh.to_string())
                     .replace("{n}", &format!("{n:04}"))
             };
