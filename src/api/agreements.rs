@@ -21,7 +21,9 @@ use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::http::pagination::{
+    CsvParams, CursorPosition, ListControls, ListParams, Page, PageParams,
+};
 use crate::policy::{self, Action};
 use crate::store::agreements::{
     self as store, AgreementDraft, AgreementFilters, AgreementRow, CommitmentDraft, CommitmentRow,
@@ -956,10 +958,13 @@ pub async fn verify_agreement(
 #[utoipa::path(
     tag = "agreements",
     operation_id = "list_commitments",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
+    params(("id" = i64, Path, description = "Agreement id", minimum = 1), PageParams),
     responses(
-        (status = 200, description = "The commitments, in id order", body = Vec<Commitment>),
+        (status = 200, description = "The commitments, in id order", body = Page<Commitment>,
+            headers(("Link" = String, description = "RFC 8288 links"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
         (status = 401, response = super::problems::Unauthorized),
+        (status = 422, response = super::problems::ValidationFailed),
         (status = 404, response = super::problems::NotFound),
         (status = 503, response = super::problems::Unavailable),
     ),
@@ -967,22 +972,27 @@ pub async fn verify_agreement(
 )]
 #[get("/{id}/commitments")]
 pub async fn list_commitments(
+    req: HttpRequest,
     id: web::Path<i64>,
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let controls = crate::http::pagination::sub_collection_controls(req.query_string())?;
     let id = id.into_inner();
     visible(&state, &actor.caller, id).await?;
-    let rows = state
-        .db
-        .read(move |conn| store::commitments_of(conn, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
-            .map(|(row, name)| Commitment::new(row, name))
-            .collect::<Vec<_>>(),
-    ))
+    let (rows, total) = {
+        let controls = controls.clone();
+        state
+            .db
+            .read(move |conn| store::commitments_page(conn, id, &controls))
+            .await?
+    };
+    let page = Page::from_rows(rows, total, &controls, |(row, _)| {
+        (serde_json::Value::Null, row.id)
+    })
+    .map(|(row, name)| Commitment::new(row, name));
+    list_response(&req, &state, &page)
 }
 
 async fn commitment_answer(

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, FieldError, MoveFailure, field_errors_fr
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::{IfMatch, version_etag};
 use crate::http::json_body::JsonBody;
+use crate::http::pagination::{Page, PageParams, sub_collection_controls};
 use crate::policy::{self, Action};
 use crate::store::innovations::{self as store, InnovationRow, MoveDetails, TransitionRow};
 use crate::store::{Attempt, versioned_write};
@@ -423,10 +424,13 @@ fn failure(innovation_id: i64, code: &str, message: String, allowed: Vec<String>
 #[utoipa::path(
     tag = "innovations",
     operation_id = "list_stage_transitions",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1)),
+    params(("id" = i64, Path, description = "Innovation id", minimum = 1), PageParams),
     responses(
-        (status = 200, description = "The history", body = Vec<StageTransition>),
+        (status = 200, description = "The history, oldest first", body = Page<StageTransition>,
+            headers(("Link" = String, description = "RFC 8288 links"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
         (status = 401, response = super::problems::Unauthorized),
+        (status = 422, response = super::problems::ValidationFailed),
         (status = 404, response = super::problems::NotFound),
         (status = 503, response = super::problems::Unavailable),
     ),
@@ -434,22 +438,26 @@ fn failure(innovation_id: i64, code: &str, message: String, allowed: Vec<String>
 )]
 #[get("/{id}/stage-transitions")]
 pub async fn list_stage_transitions(
-    _req: HttpRequest,
+    req: HttpRequest,
     id: web::Path<i64>,
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadInnovations)?;
+    let controls = sub_collection_controls(req.query_string())?;
     let id = id.into_inner();
     super::innovations::visible(&state, &actor.caller, id).await?;
-    let rows = state
-        .db
-        .read(move |conn| store::transitions(conn, id))
-        .await?;
+    let (rows, total) = {
+        let controls = controls.clone();
+        state
+            .db
+            .read(move |conn| store::transitions(conn, id, &controls))
+            .await?
+    };
     let caller = &actor.caller;
-    Ok(HttpResponse::Ok().json(
-        rows.into_iter()
-            .map(|row| StageTransition::for_caller(row, caller))
-            .collect::<Vec<_>>(),
-    ))
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (serde_json::Value::Null, row.id)
+    })
+    .map(|row| StageTransition::for_caller(row, caller));
+    super::list_response(&req, &state, &page)
 }

@@ -347,3 +347,72 @@ impl<T> Page<T> {
         }
     }
 }
+
+/// The one order of a sub-collection (a history, an agreement's commitments): by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ById;
+
+impl SortField for ById {
+    const ALL: &'static [Self] = &[Self];
+
+    fn name(self) -> &'static str {
+        "id"
+    }
+}
+
+/// Paging of a sub-collection: no filters, no search, oldest (lowest id) first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct PageParams {
+    #[param(minimum = 1, example = 1)]
+    page: Option<i64>,
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    per_page: Option<i64>,
+    /// Opaque keyset cursor from `next_cursor`; empty starts cursor mode.
+    #[param(max_length = 512)]
+    cursor: Option<String>,
+}
+
+/// Reads the paging of a sub-collection; anything else in the query is a 422.
+pub fn sub_collection_controls(
+    query_string: &str,
+) -> Result<ListControls<ById>, crate::error::ApiError> {
+    let mut query = QueryPairs::parse(query_string)?;
+    let page = query.take_i64("page", 1, i64::from(i32::MAX));
+    let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
+    let per_page = query
+        .take_i64("per_page", 1, MAX_PER_PAGE)
+        .unwrap_or(DEFAULT_PER_PAGE);
+    let page = match (page, cursor) {
+        (Some(_), Some(_)) => {
+            query.error(FieldError::new("cursor", "page_and_cursor"));
+            PageRequest::Number { page: 1 }
+        }
+        (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
+        (_, Some(cursor)) => match CursorPosition::decode(&cursor).filter(|p| p.sort == "id") {
+            Some(position) => PageRequest::Cursor {
+                after: Some(position),
+            },
+            None => {
+                query.error(FieldError::new("cursor", "invalid_cursor"));
+                PageRequest::Number { page: 1 }
+            }
+        },
+        (page, None) => PageRequest::Number {
+            page: page.unwrap_or(1),
+        },
+    };
+    query.finish()?;
+    Ok(ListControls {
+        page,
+        per_page,
+        sort: Sort {
+            field: ById,
+            descending: false,
+        },
+        q: None,
+        updated_since: None,
+        format: Format::Json,
+    })
+}

@@ -340,6 +340,39 @@ pub fn commitments_of(
         .load(conn)?)
 }
 
+/// A commitment with its innovation's current name.
+pub type CommitmentWithName = (CommitmentRow, String);
+
+/// One page (plus one row) of an agreement's commitments, in id order, and in page mode the
+/// total.
+pub fn commitments_page(
+    conn: &mut DbConnection,
+    agreement_id: i64,
+    controls: &ListControls<crate::http::pagination::ById>,
+) -> ApiResult<(Vec<CommitmentWithName>, Option<i64>)> {
+    let total = if controls.wants_total() {
+        Some(
+            commitments::table
+                .filter(commitments::agreement_id.eq(agreement_id))
+                .count()
+                .get_result::<i64>(conn)?,
+        )
+    } else {
+        None
+    };
+    let after = controls.cursor_after().map_or(0, |position| position.id);
+    let rows = commitments::table
+        .inner_join(innovations::table)
+        .filter(commitments::agreement_id.eq(agreement_id))
+        .filter(commitments::id.gt(after))
+        .order(commitments::id.asc())
+        .limit(controls.per_page + 1)
+        .offset(controls.offset())
+        .select((CommitmentRow::as_select(), innovations::name))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
 pub fn find_commitment(
     conn: &mut DbConnection,
     agreement_id: i64,

@@ -442,12 +442,33 @@ pub fn move_stage(
     Ok(Some((row, transition)))
 }
 
-pub fn transitions(conn: &mut DbConnection, innovation_id: i64) -> ApiResult<Vec<TransitionRow>> {
-    Ok(stage_transitions::table
+/// One page (plus one row) of an innovation's moves, oldest first, and in page mode the
+/// total.
+pub fn transitions(
+    conn: &mut DbConnection,
+    innovation_id: i64,
+    controls: &ListControls<crate::http::pagination::ById>,
+) -> ApiResult<(Vec<TransitionRow>, Option<i64>)> {
+    let total = if controls.wants_total() {
+        Some(
+            stage_transitions::table
+                .filter(stage_transitions::innovation_id.eq(innovation_id))
+                .count()
+                .get_result::<i64>(conn)?,
+        )
+    } else {
+        None
+    };
+    let after = controls.cursor_after().map_or(0, |position| position.id);
+    let rows = stage_transitions::table
         .filter(stage_transitions::innovation_id.eq(innovation_id))
+        .filter(stage_transitions::id.gt(after))
         .order(stage_transitions::id.asc())
+        .limit(controls.per_page + 1)
+        .offset(controls.offset())
         .select(TransitionRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 /// What the innovation list (and the stats) can be filtered by.

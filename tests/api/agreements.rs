@@ -141,7 +141,16 @@ async fn commitments_take_exact_decimals_or_a_stage_by_a_date() {
         );
     }
     let listed = app.get(&path).await.json();
-    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["total"], 2);
+    let first_page = app.get(&format!("{path}?per_page=1&cursor=")).await.json();
+    let next = first_page["next_cursor"].as_str().unwrap();
+    let second_page = app
+        .get(&format!("{path}?per_page=1&cursor={next}"))
+        .await
+        .json();
+    assert_eq!(second_page["items"][0]["id"], listed["items"][1]["id"]);
+    app.get(&format!("{path}?q=x")).await.problem(422);
 }
 
 #[actix_web::test]
@@ -446,7 +455,8 @@ async fn an_amendment_supersedes_the_signed_agreement_and_the_chain_shows_both_w
             amendment["id"]
         ))
         .await
-        .json();
+        .json()["items"]
+        .clone();
     assert_eq!(copied[0]["target_value"], "80.00", "commitments are copied");
     let bad_reason = app
         .post_json(

@@ -62,7 +62,7 @@ async fn create_returns_the_innovation_with_its_agency_and_cohort_at_drum_up() {
         format!("http://127.0.0.1:8080{path}")
     );
     assert_eq!(app.get(&path).await.json(), innovation);
-    let history = app.get(&format!("{path}/stage-transitions")).await.json();
+    let history = app.get(&format!("{path}/stage-transitions")).await.json()["items"].clone();
     assert_eq!(history.as_array().unwrap().len(), 1);
     assert_eq!(
         (

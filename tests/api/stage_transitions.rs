@@ -54,7 +54,7 @@ async fn forward_moves_go_one_step_and_are_recorded() {
     let bad_stage = app.move_to(&innovation, json!({"to": "launch"})).await;
     assert_eq!(bad_stage.problem(422)["errors"][0]["field"], "to");
 
-    let history = app.get(&format!("{path}/stage-transitions")).await.json();
+    let history = app.get(&format!("{path}/stage-transitions")).await.json()["items"].clone();
     let stages: Vec<&str> = history
         .as_array()
         .unwrap()
@@ -279,7 +279,8 @@ async fn moving_back_keeps_the_launch_or_clears_it_and_the_public_sees_no_names(
     let history = app
         .get_anonymous(&format!("{path}/stage-transitions"))
         .await
-        .json();
+        .json()["items"]
+        .clone();
     assert!(
         history
             .as_array()
@@ -289,7 +290,7 @@ async fn moving_back_keeps_the_launch_or_clears_it_and_the_public_sees_no_names(
         "{history}"
     );
     assert_eq!(
-        app.get(&format!("{path}/stage-transitions")).await.json()[1]["actor_name"],
+        app.get(&format!("{path}/stage-transitions")).await.json()["items"][1]["actor_name"],
         "admin"
     );
 
