@@ -1,6 +1,5 @@
 //! `/api/v1/agencies`: the government bodies that own innovations.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -566,9 +565,7 @@ pub async fn create_agency(
             }
         })
         .await?;
-    let location = format!("{}/api/v1/agencies/{}", state.config.public_url, row.id);
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, location));
+    let response = super::created(&state, "agencies", row.id);
     Ok(agency_response(&req, response, row, &actor.caller))
 }
 

@@ -715,14 +715,7 @@ pub async fn create_agreement(
             store::insert(conn, context, &draft)
         })
         .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!(
-            "{}/api/v1/performance-agreements/{}",
-            state.config.public_url, row.id
-        ),
-    ));
+    let response = super::created(&state, "performance-agreements", row.id);
     Ok(respond(&req, response, row, None, &actor.caller))
 }
 
@@ -1356,14 +1349,7 @@ pub async fn amend_agreement(
             )
         })
         .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!(
-            "{}/api/v1/performance-agreements/{}",
-            state.config.public_url, row.id
-        ),
-    ));
+    let response = super::created(&state, "performance-agreements", row.id);
     Ok(respond(&req, response, row, None, &actor.caller))
 }
 

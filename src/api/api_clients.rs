@@ -202,9 +202,7 @@ pub async fn create_api_client(
             store::insert_client(conn, context, &client_id, &fields, &hash)
         })
         .await?;
-    let location = format!("{}/api/v1/api-clients/{}", state.config.public_url, row.id);
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, location))
+    Ok(super::created(&state, "api-clients", row.id)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientWithSecret {
             client: ApiClient::from(row),

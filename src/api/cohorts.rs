@@ -1,6 +1,5 @@
 //! `/api/v1/cohorts`: the lab's rounds.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -338,11 +337,7 @@ pub async fn create_cohort(
             store::insert(conn, context, &draft)
         })
         .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!("{}/api/v1/cohorts/{}", state.config.public_url, row.id),
-    ));
+    let response = super::created(&state, "cohorts", row.id);
     Ok(json_with_etag(
         &req,
         response,

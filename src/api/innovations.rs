@@ -631,11 +631,7 @@ pub async fn create_innovation(
         .db
         .read(move |conn| store::find_view(conn, id))
         .await?;
-    let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!("{}/api/v1/innovations/{id}", state.config.public_url),
-    ));
+    let response = super::created(&state, "innovations", id);
     Ok(json_with_etag(
         &req,
         response,

@@ -198,6 +198,18 @@ pub fn rfc3339<S: serde::Serializer>(
     serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
 }
 
+/// A `201 Created` builder whose `Location` is the new record's public URL
+/// (`INOVIK_PUBLIC_URL`, never the request's `Host`): `collection` is the path under
+/// `/api/v1`, e.g. `agencies`.
+pub fn created(state: &AppState, collection: &str, id: i64) -> HttpResponseBuilder {
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("{}/api/v1/{collection}/{id}", state.config.public_url),
+    ));
+    response
+}
+
 /// A JSON answer for one record: `ETag` from its version, and 304 for a `GET` whose
 /// `If-None-Match` already has it.
 pub fn json_with_etag<T: Serialize>(

@@ -1,6 +1,5 @@
 //! `/api/v1/users`: the people who sign in (administrators only).
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -218,10 +217,8 @@ pub async fn create_user(
             }
         })
         .await?;
-    let location = format!("{}/api/v1/users/{}", state.config.public_url, row.id);
     let version = row.version;
-    let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, location));
+    let response = super::created(&state, "users", row.id);
     Ok(json_with_etag(&req, response, version, &User::from(row)))
 }
 
