@@ -2,18 +2,14 @@
 //! inovasi) and their commitments. Drafts change freely; a signed agreement is frozen
 //! (only realizations are recorded) and carries a SHA-256 of its canonical content.
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{AppState, json_with_etag, list_response};
-use crate::domain::agreement::{
-    self as rules, AgreementStatus, AmendmentReason, Hundredths, validate_decimal,
-};
-use crate::domain::lab_stage::LabStage;
+use crate::domain::agreement::{self as rules, AgreementStatus, AmendmentReason};
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
 use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
@@ -21,13 +17,10 @@ use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{
-    CsvParams, CursorPosition, ListControls, ListParams, Page, PageParams,
-};
+use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
 use crate::store::agreements::{
-    self as store, AgreementDraft, AgreementFilters, AgreementRow, CommitmentDraft, CommitmentRow,
-    Party, Realization, Signing,
+    self as store, AgreementDraft, AgreementFilters, AgreementRow, Party, Signing,
 };
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -42,11 +35,11 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(cancel_agreement)
         .service(agreement_document)
         .service(verify_agreement)
-        .service(list_commitments)
-        .service(create_commitment)
-        .service(update_commitment)
-        .service(delete_commitment)
-        .service(record_realization);
+        .service(super::commitments::list_commitments)
+        .service(super::commitments::create_commitment)
+        .service(super::commitments::update_commitment)
+        .service(super::commitments::delete_commitment)
+        .service(super::commitments::record_realization);
 }
 
 /// A party to an agreement as signed. The NIP is left out for callers who may not see
@@ -251,184 +244,6 @@ pub struct AgreementPatch {
     pub statement: Option<Option<String>>,
 }
 
-/// A commitment: a target value with its unit, or a target stage by a date; and its
-/// realization once evaluated.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": 9, "agreement_id": 4, "innovation_id": 7, "innovation_name": "ELEGAN",
-    "indicator": "Produk hukum daerah yang disusun secara elektronik", "target_value": "80.00",
-    "unit": "produk hukum", "target_stage": null, "due_on": null, "achieved_value": "84.00",
-    "evidence_url": "https://jdih.kebumenkab.go.id/laporan-2016", "note": null,
-    "evaluated_at": "2017-01-15T02:00:00.000000Z", "version": 2,
-    "created_at": "2016-10-01T02:00:00.000000Z", "updated_at": "2017-01-15T02:00:00.000000Z"}))]
-pub struct Commitment {
-    #[schema(read_only)]
-    pub id: i64,
-    #[schema(read_only)]
-    pub agreement_id: i64,
-    pub innovation_id: i64,
-    /// As signed, once the agreement is signed.
-    #[schema(read_only)]
-    pub innovation_name: String,
-    pub indicator: String,
-    /// A decimal with at most two fractional digits, as a string (`"1000.50"`).
-    pub target_value: Option<String>,
-    pub unit: Option<String>,
-    pub target_stage: Option<LabStage>,
-    pub due_on: Option<NaiveDate>,
-    #[schema(read_only)]
-    pub achieved_value: Option<String>,
-    #[schema(read_only)]
-    pub evidence_url: Option<String>,
-    #[schema(read_only)]
-    pub note: Option<String>,
-    #[schema(read_only)]
-    #[serde(serialize_with = "optional_rfc3339")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub evaluated_at: Option<DateTime<Utc>>,
-    #[schema(read_only)]
-    pub version: i64,
-    #[schema(read_only)]
-    #[serde(serialize_with = "super::rfc3339")]
-    pub created_at: DateTime<Utc>,
-    #[schema(read_only)]
-    #[serde(serialize_with = "super::rfc3339")]
-    pub updated_at: DateTime<Utc>,
-}
-
-fn optional_rfc3339<S: serde::Serializer>(
-    at: &Option<DateTime<Utc>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match at {
-        Some(at) => super::rfc3339(at, serializer),
-        None => serializer.serialize_none(),
-    }
-}
-
-impl Commitment {
-    fn new(row: CommitmentRow, current_innovation_name: String) -> Self {
-        Self {
-            id: row.id,
-            agreement_id: row.agreement_id,
-            innovation_id: row.innovation_id,
-            innovation_name: row
-                .signed_innovation_name
-                .unwrap_or(current_innovation_name),
-            indicator: row.indicator,
-            target_value: row.target_hundredths.map(|v| Hundredths(v).to_string()),
-            unit: row.unit,
-            target_stage: row.target_stage.as_deref().and_then(LabStage::parse),
-            due_on: row.due_on,
-            achieved_value: row.achieved_hundredths.map(|v| Hundredths(v).to_string()),
-            evidence_url: row.evidence_url,
-            note: row.note,
-            evaluated_at: row.evaluated_at.map(|at| at.and_utc()),
-            version: row.version,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
-}
-
-/// A commitment's writable fields (for create; `PATCH` takes any subset).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"innovation_id": 7, "indicator": "Produk hukum daerah yang disusun secara elektronik",
-    "target_value": "80", "unit": "produk hukum"}))]
-pub struct CommitmentInput {
-    /// An innovation of the agreement's agency.
-    #[validate(required, range(min = 1))]
-    #[schema(required = true, nullable = false, value_type = i64, minimum = 1)]
-    pub innovation_id: Option<i64>,
-    #[validate(required, length(min = 1, max = rules::INDICATOR_MAX), custom(function = "not_blank"))]
-    #[schema(required = true, nullable = false, value_type = String, min_length = 1, max_length = 1000)]
-    pub indicator: Option<String>,
-    /// With `unit`: a decimal with at most two fractional digits, as a string.
-    #[validate(length(max = 20), custom(function = "validate_decimal"))]
-    #[schema(
-        pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$",
-        max_length = 20,
-        example = "1000"
-    )]
-    pub target_value: Option<String>,
-    #[validate(length(min = 1, max = rules::UNIT_MAX), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 50, example = "UMKM")]
-    pub unit: Option<String>,
-    /// With `due_on`: the stage the innovation is to reach by then.
-    #[validate(custom(function = "LabStage::validate"))]
-    #[schema(value_type = Option<LabStage>)]
-    pub target_stage: Option<String>,
-    #[validate(custom(function = "crate::domain::dates::validate_date"))]
-    pub due_on: Option<NaiveDate>,
-}
-
-impl CommitmentInput {
-    fn from_row(row: &CommitmentRow) -> Self {
-        Self {
-            innovation_id: Some(row.innovation_id),
-            indicator: Some(row.indicator.clone()),
-            target_value: row.target_hundredths.map(|v| Hundredths(v).to_string()),
-            unit: row.unit.clone(),
-            target_stage: row.target_stage.clone(),
-            due_on: row.due_on,
-        }
-    }
-
-    fn into_draft(self) -> ApiResult<CommitmentDraft> {
-        let mut errors = match self.validate() {
-            Ok(()) => Vec::new(),
-            Err(e) => field_errors_from_validator(&e),
-        };
-        let value_target = self.target_value.is_some() && self.unit.is_some();
-        let stage_target = self.target_stage.is_some() && self.due_on.is_some();
-        if !value_target && !stage_target {
-            errors.push(FieldError::new("target_value", "target_required"));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        let required = |field: &str| ApiError::invalid_field(field, "required");
-        Ok(CommitmentDraft {
-            innovation_id: self
-                .innovation_id
-                .ok_or_else(|| required("innovation_id"))?,
-            indicator: self.indicator.ok_or_else(|| required("indicator"))?,
-            target_hundredths: self
-                .target_value
-                .as_deref()
-                .and_then(Hundredths::parse)
-                .map(|h| h.0),
-            unit: self.unit,
-            target_stage: self.target_stage,
-            due_on: self.due_on,
-        })
-    }
-}
-
-/// A JSON merge patch of a draft's commitment.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CommitmentPatch {
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = i64, minimum = 1)]
-    pub innovation_id: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = String, min_length = 1, max_length = 1000)]
-    pub indicator: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Option<String>, pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", max_length = 20)]
-    pub target_value: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 50)]
-    pub unit: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Option<LabStage>)]
-    pub target_stage: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Option<NaiveDate>)]
-    pub due_on: Option<Option<NaiveDate>>,
-}
-
 /// Signing: where, when, and who.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -448,22 +263,6 @@ pub struct SignRequest {
     pub second_party: Option<PartyBody>,
 }
 
-/// What a commitment achieved.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"achieved_value": "84", "evidence_url": "https://jdih.kebumenkab.go.id/laporan-2016"}))]
-pub struct RealizationRequest {
-    #[validate(length(max = 20), custom(function = "validate_decimal"))]
-    #[schema(pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", max_length = 20)]
-    pub achieved_value: Option<String>,
-    #[validate(length(max = 2048))]
-    #[schema(format = Uri, max_length = 2048)]
-    pub evidence_url: Option<String>,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
-}
-
 /// The check anyone can make of a signed agreement.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Verification {
@@ -481,7 +280,7 @@ pub struct Verification {
 // ---- reading helpers ----
 
 /// The agreement `id` if `caller` may see it: drafts and cancelled ones are 404 to the public.
-async fn visible(
+pub(super) async fn visible(
     state: &AppState,
     caller: &Caller,
     id: i64,
@@ -943,323 +742,6 @@ pub async fn verify_agreement(
         canonical_document: Some(canonical)
             .filter(|_| policy::may_see_personal_data(&actor.caller)),
     }))
-}
-
-// ---- commitments ----
-
-/// List an agreement's commitments
-#[utoipa::path(
-    tag = "agreements",
-    operation_id = "list_commitments",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1), PageParams),
-    responses(
-        (status = 200, description = "The commitments, in id order", body = Page<Commitment>,
-            headers(("Link" = String, description = "RFC 8288 links"))),
-        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("/{id}/commitments")]
-pub async fn list_commitments(
-    req: HttpRequest,
-    id: web::Path<i64>,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ReadAgreements)?;
-    let controls = crate::http::pagination::sub_collection_controls(req.query_string())?;
-    let id = id.into_inner();
-    visible(&state, &actor.caller, id).await?;
-    let (rows, total) = {
-        let controls = controls.clone();
-        state
-            .db
-            .read(move |conn| store::commitments_page(conn, id, &controls))
-            .await?
-    };
-    let page = Page::from_rows(rows, total, &controls, |(row, _)| {
-        (serde_json::Value::Null, row.id)
-    })
-    .map(|(row, name)| Commitment::new(row, name));
-    list_response(&req, &state, &page)
-}
-
-async fn commitment_answer(
-    state: &AppState,
-    agreement_id: i64,
-    row: CommitmentRow,
-    status: actix_web::http::StatusCode,
-) -> ApiResult<HttpResponse> {
-    let commitment_id = row.id;
-    let name = state
-        .db
-        .read(move |conn| {
-            Ok(store::commitments_of(conn, agreement_id)?
-                .into_iter()
-                .find(|(c, _)| c.id == commitment_id)
-                .map(|(_, name)| name)
-                .unwrap_or_default())
-        })
-        .await?;
-    let version = row.version;
-    Ok(HttpResponse::build(status)
-        .insert_header((
-            header::ETAG,
-            crate::http::conditional::version_etag(version),
-        ))
-        .json(Commitment::new(row, name)))
-}
-
-/// Add a commitment to a draft
-///
-/// The innovation must belong to the agreement's agency (422); a signed agreement takes no
-/// new commitments (409).
-#[utoipa::path(
-    tag = "agreements",
-    operation_id = "create_commitment",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
-    request_body(content = CommitmentInput, content_type = "application/json"),
-    responses(
-        (status = 201, description = "Added", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 409, response = super::problems::Conflict),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security(("bearer_auth" = []))
-)]
-#[post("/{id}/commitments")]
-pub async fn create_commitment(
-    id: web::Path<i64>,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-    JsonBody(input): JsonBody<CommitmentInput>,
-) -> ApiResult<HttpResponse> {
-    policy::require_account(&actor.caller)?;
-    let agreement_id = id.into_inner();
-    let draft = input.into_draft()?;
-    let caller = actor.caller.clone();
-    let row = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
-            store::insert_commitment(conn, context, agreement_id, &draft)
-        })
-        .await?;
-    commitment_answer(
-        &state,
-        agreement_id,
-        row,
-        actix_web::http::StatusCode::CREATED,
-    )
-    .await
-}
-
-/// Change a draft's commitment
-#[utoipa::path(
-    tag = "agreements",
-    operation_id = "update_commitment",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
-           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
-    request_body(content = CommitmentPatch, content_type = "application/merge-patch+json"),
-    responses(
-        (status = 200, description = "Changed", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security(("bearer_auth" = []))
-)]
-#[patch("/{id}/commitments/{cid}")]
-pub async fn update_commitment(
-    path: web::Path<(i64, i64)>,
-    actor: RequestActor,
-    IfMatch(expected): IfMatch,
-    state: web::Data<AppState>,
-    JsonBody(patch): JsonBody<CommitmentPatch>,
-) -> ApiResult<HttpResponse> {
-    policy::require_account(&actor.caller)?;
-    let (agreement_id, commitment_id) = path.into_inner();
-    let caller = actor.caller.clone();
-    let row = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
-            store::update_commitment(
-                conn,
-                context,
-                agreement_id,
-                commitment_id,
-                &expected,
-                |current| {
-                    let mut input = CommitmentInput::from_row(current);
-                    if let Some(v) = patch.innovation_id {
-                        input.innovation_id = v;
-                    }
-                    if let Some(v) = &patch.indicator {
-                        input.indicator = v.clone();
-                    }
-                    if let Some(v) = &patch.target_value {
-                        input.target_value = v.clone();
-                    }
-                    if let Some(v) = &patch.unit {
-                        input.unit = v.clone();
-                    }
-                    if let Some(v) = &patch.target_stage {
-                        input.target_stage = v.clone();
-                    }
-                    if let Some(v) = patch.due_on {
-                        input.due_on = v;
-                    }
-                    let draft = input.into_draft()?;
-                    Ok((draft != current.draft()).then_some(draft))
-                },
-            )
-        })
-        .await?;
-    commitment_answer(&state, agreement_id, row, actix_web::http::StatusCode::OK).await
-}
-
-/// Remove a draft's commitment
-#[utoipa::path(
-    tag = "agreements",
-    operation_id = "delete_commitment",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
-           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
-    responses(
-        (status = 204, description = "Removed"),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security(("bearer_auth" = []))
-)]
-#[delete("/{id}/commitments/{cid}")]
-pub async fn delete_commitment(
-    path: web::Path<(i64, i64)>,
-    actor: RequestActor,
-    IfMatch(expected): IfMatch,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    policy::require_account(&actor.caller)?;
-    let (agreement_id, commitment_id) = path.into_inner();
-    let caller = actor.caller.clone();
-    state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
-            store::delete_commitment(conn, context, agreement_id, commitment_id, &expected)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Record what a commitment achieved
-///
-/// The one change a signed agreement takes; administrators or the agreement agency's
-/// editor. Sets `evaluated_at`. Not part of the content hash.
-#[utoipa::path(
-    tag = "agreements",
-    operation_id = "record_realization",
-    params(("id" = i64, Path, description = "Agreement id", minimum = 1),
-           ("cid" = i64, Path, description = "Commitment id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
-    request_body(content = RealizationRequest, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Recorded", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security(("bearer_auth" = []))
-)]
-#[put("/{id}/commitments/{cid}/realization")]
-pub async fn record_realization(
-    path: web::Path<(i64, i64)>,
-    actor: RequestActor,
-    IfMatch(expected): IfMatch,
-    state: web::Data<AppState>,
-    JsonBody(request): JsonBody<RealizationRequest>,
-) -> ApiResult<HttpResponse> {
-    policy::require_account(&actor.caller)?;
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
-    let (agreement_id, commitment_id) = path.into_inner();
-    let realization = Realization {
-        achieved_hundredths: request
-            .achieved_value
-            .as_deref()
-            .and_then(Hundredths::parse)
-            .map(|h| h.0),
-        evidence_url: request.evidence_url,
-        note: request.note,
-    };
-    let caller = actor.caller.clone();
-    let row = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::RecordRealization {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
-            store::record_realization(
-                conn,
-                context,
-                agreement_id,
-                commitment_id,
-                &expected,
-                &realization,
-            )
-        })
-        .await?;
-    commitment_answer(&state, agreement_id, row, actix_web::http::StatusCode::OK).await
 }
 
 // ---- amendments, cancellation, the printable document ----

@@ -9,6 +9,7 @@ pub mod api_clients;
 pub mod audit_events;
 pub mod auth;
 pub mod cohorts;
+pub mod commitments;
 pub mod health;
 pub mod innovations;
 pub mod me;
