@@ -12,7 +12,7 @@ use super::{AppState, json_with_etag, list_response};
 use crate::domain::agreement::{self as rules, AgreementStatus, AmendmentReason};
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
@@ -210,8 +210,7 @@ impl AgreementInput {
     }
 
     fn into_draft(self) -> ApiResult<AgreementDraft> {
-        self.validate()
-            .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+        self.validate()?;
         let required = |field: &str| ApiError::invalid_field(field, "required");
         Ok(AgreementDraft {
             number: self
@@ -679,9 +678,7 @@ pub async fn sign_agreement(
     JsonBody(request): JsonBody<SignRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::SignAgreement)?;
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    request.validate()?;
     let id = id.into_inner();
     let signing = Signing {
         signed_on: request.signed_on,
@@ -806,9 +803,7 @@ pub async fn amend_agreement(
     JsonBody(request): JsonBody<AmendmentRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_account(&actor.caller)?;
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    request.validate()?;
     let id = id.into_inner();
     let caller = actor.caller.clone();
     let row = state
@@ -869,9 +864,7 @@ pub async fn cancel_agreement(
     JsonBody(request): JsonBody<CancelRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::CancelAgreement)?;
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    request.validate()?;
     let id = id.into_inner();
     let row = state
         .db

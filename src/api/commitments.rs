@@ -496,9 +496,7 @@ pub async fn record_realization(
     JsonBody(request): JsonBody<RealizationRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_account(&actor.caller)?;
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))?;
+    request.validate()?;
     let (agreement_id, commitment_id) = path.into_inner();
     let realization = Realization {
         achieved_hundredths: request

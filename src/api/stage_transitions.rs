@@ -13,7 +13,7 @@ use super::AppState;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::innovation::{NOTE_MAX, URL_MAX};
 use crate::domain::lab_stage::{LabStage, TransitionError, check_move};
-use crate::error::{ApiError, ApiResult, FieldError, MoveFailure, field_errors_from_validator};
+use crate::error::{ApiError, ApiResult, FieldError, MoveFailure};
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::{IfMatch, version_etag};
 use crate::http::json_body::JsonBody;
@@ -142,12 +142,6 @@ pub struct BulkTransitionResult {
     pub transitions: Vec<StageTransition>,
 }
 
-fn validated<T: Validate>(request: &T) -> ApiResult<()> {
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(field_errors_from_validator(&e)))
-}
-
 /// Why `current` cannot move to `to`, as a problem (policy first, then the lifecycle).
 fn refusal(
     caller: &Caller,
@@ -245,7 +239,7 @@ pub async fn move_innovation(
     JsonBody(request): JsonBody<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_account(&actor.caller)?;
-    validated(&request)?;
+    request.validate()?;
     let id = id.into_inner();
     let to = LabStage::parse(&request.to)
         .ok_or_else(|| ApiError::invalid_field("to", "invalid_choice"))?;
@@ -310,7 +304,7 @@ pub async fn move_innovations(
     JsonBody(request): JsonBody<BulkTransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     policy::require_account(&actor.caller)?;
-    validated(&request)?;
+    request.validate()?;
     let to = LabStage::parse(&request.to)
         .ok_or_else(|| ApiError::invalid_field("to", "invalid_choice"))?;
     let mut ids = request.innovation_ids.clone();
