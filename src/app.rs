@@ -3,8 +3,10 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
+use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, Logger, from_fn};
+use actix_web::http::header;
+use actix_web::middleware::{Condition, Logger, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -15,7 +17,7 @@ use crate::config::Config;
 use crate::db::{Db, Manager, run_migrations};
 use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
-use crate::http::request_context;
+use crate::http::{idempotency, limits, request_context, security_headers};
 
 /// Access-log line: request id first, so a problem body's `request_id` finds its line.
 const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
@@ -34,16 +36,49 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     AppState::new(db, config)
 }
 
+/// CORS for the configured browser origins: the methods and headers the API takes, and
+/// the response headers a frontend needs to read (pagination, versions, ids, retries).
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            idempotency::IDEMPOTENCY_KEY,
+            request_context::REQUEST_ID_HEADER,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            idempotency::IDEMPOTENT_REPLAYED,
+            request_context::REQUEST_ID_HEADER,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
 /// The HTTP server on `listener`, ready to be awaited (or spawned, in tests).
 pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
     let json_limit = state.config.json_limit;
+    let cors_origins = state.config.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .configure(api::routes)
             .split_for_parts();
+        let mut doc = doc;
+        api::document::complete(&mut doc);
         app.app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(JsonLimit(json_limit)))
             .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
@@ -62,12 +97,16 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                 }),
             )
             .default_service(web::to(not_routed))
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer")),
-            )
+            // Innermost first. Both the address bound and the idempotency claim run inside
+            // the request context, so their problem bodies carry the request id.
+            .wrap(from_fn(limits::middleware))
+            .wrap(from_fn(idempotency::middleware))
+            .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_context::middleware))
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
             .wrap(Logger::new(ACCESS_LOG_FORMAT))
     })
     .listen(listener)?

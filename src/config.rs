@@ -66,6 +66,10 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// How long an `Idempotency-Key` and its stored response are kept.
+    pub idempotency_ttl: Duration,
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -144,6 +148,7 @@ impl Config {
             pool: PoolOptions {
                 max_size: number("INOVIK_POOL_SIZE", 10)?,
                 connection_timeout: Duration::from_millis(number("INOVIK_POOL_TIMEOUT_MS", 2000)?),
+                query_timeout: Duration::from_millis(number("INOVIK_QUERY_TIMEOUT_MS", 30_000)?),
             },
             json_limit: number("INOVIK_JSON_LIMIT", 256 * 1024)?,
             csv_limit: number("INOVIK_CSV_LIMIT", 10 * 1024 * 1024)?,
@@ -151,6 +156,11 @@ impl Config {
             workers: var("INOVIK_WORKERS")
                 .map(|_| number("INOVIK_WORKERS", 1))
                 .transpose()?,
+            idempotency_ttl: Duration::from_secs(number(
+                "INOVIK_IDEMPOTENCY_TTL_SECONDS",
+                24 * 3600,
+            )?),
+            cors_origins: cors_origins(var("INOVIK_CORS_ORIGINS").as_deref())?,
         })
     }
 
@@ -175,13 +185,42 @@ impl Config {
             pool: PoolOptions {
                 max_size: 4,
                 connection_timeout: Duration::from_secs(2),
+                query_timeout: Duration::from_secs(30),
             },
             json_limit: 256 * 1024,
             csv_limit: 10 * 1024 * 1024,
             region_code: DEFAULT_REGION_CODE.into(),
             workers: Some(1),
+            idempotency_ttl: Duration::from_secs(24 * 3600),
+            cors_origins: Vec::new(),
         }
     }
+}
+
+/// `INOVIK_CORS_ORIGINS`: comma-separated origins (`https://dashboard.kebumenkab.go.id`).
+/// A wildcard is refused: the API takes bearer tokens, and any site could then read what
+/// a signed-in official's browser fetches.
+fn cors_origins(value: Option<&str>) -> Result<Vec<String>, String> {
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let origin = origin.trim_end_matches('/');
+            let scheme_ok = origin.starts_with("https://") || origin.starts_with("http://");
+            let host = origin.split_once("://").map(|(_, host)| host).unwrap_or("");
+            if scheme_ok && !host.is_empty() && !host.contains(['/', '*', ' ']) {
+                Ok(origin.to_owned())
+            } else {
+                Err(format!(
+                    "INOVIK_CORS_ORIGINS: `{origin}` is not an origin such as https://dashboard.example.go.id"
+                ))
+            }
+        })
+        .collect()
 }
 
 fn var(name: &str) -> Option<String> {
@@ -209,5 +248,25 @@ impl Config {
         chrono::Utc::now()
             .with_timezone(&self.time_zone)
             .date_naive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cors_origins;
+
+    #[test]
+    fn cors_origins_are_exact_origins_and_never_a_wildcard() {
+        assert_eq!(cors_origins(None), Ok(vec![]));
+        assert_eq!(
+            cors_origins(Some(" https://a.go.id/ , http://localhost:5173")),
+            Ok(vec![
+                "https://a.go.id".to_owned(),
+                "http://localhost:5173".to_owned()
+            ])
+        );
+        for bad in ["*", "https://*.go.id", "a.go.id", "https://a.go.id/path"] {
+            assert!(cors_origins(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

@@ -16,6 +16,7 @@ fn context(task: &str) -> WriteContext {
     WriteContext {
         caller: Caller::System,
         request_id: format!("cli-{task}-{}", uuid::Uuid::new_v4()),
+        idempotency: None,
     }
 }
 

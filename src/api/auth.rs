@@ -163,6 +163,9 @@ fn context(req: &HttpRequest, caller: Caller) -> WriteContext {
             .get::<RequestId>()
             .map(|id| id.0.clone())
             .unwrap_or_default(),
+        // The token endpoints take no Idempotency-Key: a replayed answer would hand out
+        // a stored token.
+        idempotency: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod audit_events;
 pub mod auth;
 pub mod cohorts;
 pub mod commitments;
+pub mod document;
 pub mod health;
 pub mod innovations;
 pub mod me;
@@ -82,7 +83,7 @@ impl AppState {
             problems::PreconditionFailed, problems::PayloadTooLarge,
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
             problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
-            problems::OAuthError,
+            problems::OAuthError, problems::IdempotencyConflict,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -167,6 +168,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes)
         .split_for_parts();
+    let mut doc = doc;
+    document::complete(&mut doc);
     doc
 }
 

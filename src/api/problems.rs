@@ -109,3 +109,14 @@ pub struct TooManyRequests(Problem);
     "error_description": "the username or password is wrong, or the account is deactivated",
     "instance": "/api/v1/auth/token", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct OAuthError(Problem);
+
+/// Another request with this `Idempotency-Key` is still running (retry after `Retry-After`
+/// seconds to get its response), or its change committed but its response was lost
+/// (`idempotency-outcome-unknown`: read the resource instead).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/idempotency-key-in-use",
+    "title": "Idempotency key in use", "status": 409,
+    "detail": "a request with this Idempotency-Key is still running; retry in a moment to get its response",
+    "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct IdempotencyConflict(Problem);

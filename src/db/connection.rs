@@ -1,5 +1,7 @@
 //! One connection type over both backends, and the pool manager that opens it.
 
+use std::time::Duration;
+
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, R2D2Connection};
@@ -14,8 +16,14 @@ pub enum DbConnection {
 }
 
 /// Set on every new PostgreSQL connection: timestamps are written and compared in UTC
-/// (the schema maps `timestamptz` columns to diesel's shared `Timestamp` type).
-const POSTGRES_SESSION: &str = "SET TIME ZONE 'UTC'";
+/// (the schema maps `timestamptz` columns to diesel's shared `Timestamp` type), and no
+/// statement runs longer than the query timeout.
+fn postgres_session(query_timeout: Duration) -> String {
+    format!(
+        "SET TIME ZONE 'UTC'; SET statement_timeout = {}",
+        query_timeout.as_millis().max(1)
+    )
+}
 
 /// Set on every new SQLite connection: WAL so readers never block the writer, foreign
 /// keys enforced, and a busy timeout so a waiting writer retries instead of failing.
@@ -29,16 +37,21 @@ const SQLITE_SESSION: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = 
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    query_timeout: Duration,
 }
 
+/// The statement timeout of connections opened outside the pool (command line, start-up):
+/// migrations and imports may take long, but not forever.
+const TOOL_QUERY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
 impl Manager {
-    pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+    pub fn new(url: DatabaseUrl, query_timeout: Duration) -> Self {
+        Self { url, query_timeout }
     }
 
     /// Opens one connection; the error is one line (libpq's are several).
     pub fn connect_once(url: &DatabaseUrl) -> Result<DbConnection, String> {
-        Self::establish(url).map_err(|e| {
+        Self::open(url, TOOL_QUERY_TIMEOUT).map_err(|e| {
             e.to_string()
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -46,13 +59,21 @@ impl Manager {
         })
     }
 
+    /// Opens one connection with the tools' statement timeout.
     pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
+        Self::open(url, TOOL_QUERY_TIMEOUT)
+    }
+
+    fn open(
+        url: &DatabaseUrl,
+        query_timeout: Duration,
+    ) -> Result<DbConnection, diesel::r2d2::Error> {
         use diesel::r2d2::Error;
         match url.backend() {
             Backend::Postgres => {
                 let mut conn =
                     PgConnection::establish(url.target()).map_err(Error::ConnectionError)?;
-                conn.batch_execute(POSTGRES_SESSION)
+                conn.batch_execute(&postgres_session(query_timeout))
                     .map_err(Error::QueryError)?;
                 Ok(DbConnection::Postgres(conn))
             }
@@ -72,7 +93,7 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        Self::establish(&self.url)
+        Self::open(&self.url, self.query_timeout)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {

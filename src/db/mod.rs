@@ -19,20 +19,55 @@ pub use url::{Backend, DatabaseUrl};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::Caller;
 
-/// What every write carries into its transaction: who asked and under which request id.
-/// The audit trail and idempotency records will be written from here, in the same
-/// transaction as the change, without touching the handlers.
+/// What every write carries into its transaction: who asked, under which request id, and
+/// the idempotency key the request holds, if it sent one. The audit event and the key's
+/// fence are written in the same transaction as the change, without touching the handlers.
 #[derive(Debug, Clone)]
 pub struct WriteContext {
     pub caller: Caller,
     pub request_id: String,
+    pub idempotency: Option<crate::store::idempotency::Claim>,
+}
+
+/// A SQLite transaction that takes the write lock at `BEGIN` (waiting up to the busy
+/// timeout for it). A deferred one would start as a reader and, if another process wrote
+/// meanwhile, fail at its first write with "database is locked" without waiting at all.
+/// Nested `transaction` calls inside `work` become savepoints as usual.
+fn immediate_transaction<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn sqlite(conn: &mut DbConnection) -> &mut diesel::SqliteConnection {
+        match conn {
+            DbConnection::Sqlite(conn) => conn,
+            DbConnection::Postgres(_) => unreachable!("only called on SQLite connections"),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite(conn), "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(sqlite(conn))?;
+            Ok(value)
+        }
+        Err(error) => {
+            AnsiTransactionManager::rollback_transaction(sqlite(conn))?;
+            Err(error)
+        }
+    }
 }
 
 /// Pool settings (see [`crate::config::Config`]).
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
     pub max_size: u32,
+    /// Longest wait for a connection (and, on SQLite, for the turn to write).
     pub connection_timeout: Duration,
+    /// Longest a request's database work may run once it has a connection: PostgreSQL
+    /// cancels any statement that runs longer (`statement_timeout`, so the transaction
+    /// rolls back rather than committing after the client was told it failed), and the
+    /// request is answered 503 when the whole unit of work takes longer.
+    pub query_timeout: Duration,
 }
 
 /// The pool, shared by every request. Cheap to clone.
@@ -42,6 +77,8 @@ pub struct Db {
     backend: Backend,
     /// How long a request waits for a connection (or, on SQLite, its turn to write).
     wait: Duration,
+    /// How long a request's database work may take in all, the wait included.
+    deadline: Duration,
     /// SQLite allows one writer at a time; taking turns here, before a connection is taken
     /// and `BEGIN` runs, avoids the "database is locked" errors two deferred transactions
     /// get when both try to write, and leaves the pool to readers meanwhile.
@@ -55,17 +92,23 @@ impl Db {
             .max_size(options.max_size)
             .min_idle(Some(1))
             .connection_timeout(options.connection_timeout)
-            .build_unchecked(Manager::new(url.clone()));
+            .build_unchecked(Manager::new(url.clone(), options.query_timeout));
         Self {
             pool,
             backend: url.backend(),
             wait: options.connection_timeout,
+            deadline: options.connection_timeout + options.query_timeout,
             sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The longest a request's database work may take, waiting for a connection included.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
     }
 
     /// A connection for blocking code (CLI, start-up). Request handlers use [`Db::read`]
@@ -81,19 +124,48 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        self.bounded(actix_web::web::block(move || {
             let mut conn = pool.get()?;
             query(&mut conn)
-        })
+        }))
         .await
-        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Waits for blocking database work at most [`Db::deadline`]: past it the request is
+    /// answered 503 while the work itself is ended by the database's statement timeout.
+    async fn bounded<T>(
+        &self,
+        work: impl Future<Output = Result<ApiResult<T>, actix_web::error::BlockingError>>,
+    ) -> ApiResult<T> {
+        match tokio::time::timeout(self.deadline, work).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(ApiError::internal(format!("blocking task failed: {e}"))),
+            Err(_) => Err(ApiError::Timeout),
+        }
     }
 
     /// Runs `change` in one transaction on the blocking thread pool: everything it writes
-    /// is committed together or not at all.
+    /// is committed together or not at all. If the request holds an idempotency key, the
+    /// transaction first fences it (see [`crate::store::idempotency::fence`]).
     pub async fn write<T, F>(&self, context: WriteContext, change: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection, &WriteContext) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.transaction(move |conn| {
+            if let Some(claim) = &context.idempotency {
+                crate::store::idempotency::fence(conn, claim)?;
+            }
+            change(conn, &context)
+        })
+        .await
+    }
+
+    /// Runs `work` in one transaction, taking SQLite's writer turn: for bookkeeping that
+    /// belongs to no one's change (idempotency keys). Changes go through [`Db::write`].
+    pub async fn transaction<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
@@ -105,13 +177,16 @@ impl Db {
             ),
             Backend::Postgres => None,
         };
-        actix_web::web::block(move || {
+        self.bounded(actix_web::web::block(move || {
             let _turn = turn;
-            let mut conn = pool.get()?;
-            conn.transaction(|conn| change(conn, &context))
-        })
+            let mut pooled = pool.get()?;
+            let conn: &mut DbConnection = &mut pooled;
+            match conn {
+                DbConnection::Postgres(_) => conn.transaction(work),
+                DbConnection::Sqlite(_) => immediate_transaction(conn, work),
+            }
+        }))
         .await
-        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
     }
 
     /// Pings the database (for `/health/ready`).

@@ -211,6 +211,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        claim_token -> Text,
+        lease_until -> Timestamp,
+        response_status -> Nullable<Integer>,
+        response_headers -> Nullable<Text>,
+        response_body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(performance_agreements -> agencies (agency_id));
 diesel::joinable!(commitments -> performance_agreements (agreement_id));
 diesel::joinable!(commitments -> innovations (innovation_id));

@@ -12,6 +12,10 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
     match code {
         "required" => "is required".into(),
         "blank" => "must not be blank".into(),
+        "reused" => "was already used for a different request".into(),
+        "idempotency_key_invalid" => {
+            "must be 1 to 255 visible ASCII characters (a UUID is a good choice)".into()
+        }
         "length" => match (param("min"), param("max")) {
             (Some(min), Some(max)) => format!("must be {min} to {max} characters long"),
             (None, Some(max)) => format!("must be at most {max} characters long"),

@@ -188,8 +188,20 @@ pub enum ApiError {
     },
     /// Well-formed input that breaks rules; every bad field is listed.
     Validation(Vec<FieldError>),
+    /// Another request with this `Idempotency-Key` is running (or its claim moved on).
+    IdempotencyKeyInUse,
+    /// The first request with this `Idempotency-Key` committed, but its response was lost.
+    IdempotencyOutcomeUnknown,
+    /// This `Idempotency-Key` was used for a different request.
+    IdempotencyKeyReused,
     /// The database cannot be reached or is overloaded.
     Unavailable,
+    /// The request's database work ran longer than the query timeout and was stopped.
+    Timeout,
+    /// The path and query string are longer than the server reads.
+    UriTooLong {
+        limit: usize,
+    },
     /// A bug or an unexpected fault; the detail is logged, never sent.
     Internal(String),
 }
@@ -251,7 +263,15 @@ impl ApiError {
             Self::NotAcceptable { .. } => ("not-acceptable", "No acceptable representation"),
             Self::Validation(_) => ("validation", "Validation failed"),
             Self::ImportRejected { .. } => ("import-rejected", "The file has bad rows"),
+            Self::IdempotencyKeyInUse => ("idempotency-key-in-use", "Idempotency key in use"),
+            Self::IdempotencyOutcomeUnknown => (
+                "idempotency-outcome-unknown",
+                "Outcome of the first request unknown",
+            ),
+            Self::IdempotencyKeyReused => ("idempotency-key-reused", "Idempotency key reused"),
             Self::Unavailable => ("service-unavailable", "Database unavailable"),
+            Self::Timeout => ("timeout", "Request timed out"),
+            Self::UriTooLong { .. } => ("uri-too-long", "Address too long"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -290,7 +310,22 @@ impl ApiError {
                 1 => "1 field is invalid".into(),
                 n => format!("{n} fields are invalid"),
             },
+            Self::IdempotencyKeyInUse => "a request with this Idempotency-Key is still running; \
+                 retry in a moment to get its response"
+                .into(),
+            Self::IdempotencyOutcomeUnknown => "the first request with this Idempotency-Key made \
+                 its change but its response was not kept; read the resource to see the result"
+                .into(),
+            Self::IdempotencyKeyReused => "this Idempotency-Key was sent with a different \
+                 request; use a new key for a new request"
+                .into(),
             Self::Unavailable => "the database cannot be reached; retry in a few seconds".into(),
+            Self::Timeout => "the request's database work took too long and was stopped; \
+                 retry later (a write retried with the same Idempotency-Key is never made twice)"
+                .into(),
+            Self::UriTooLong { limit } => {
+                format!("the path and query string are longer than {limit} bytes")
+            }
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
         })
     }
@@ -301,6 +336,7 @@ impl ApiError {
             | Self::Conflict { errors, .. }
             | Self::Validation(errors) => errors.clone(),
             Self::IllegalTransition { code, .. } => vec![FieldError::new("to", code)],
+            Self::IdempotencyKeyReused => vec![FieldError::new("Idempotency-Key", "reused")],
             _ => Vec::new(),
         }
     }
@@ -367,14 +403,19 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. }
+            | Self::IdempotencyKeyInUse
+            | Self::IdempotencyOutcomeUnknown
             | Self::IllegalTransition { .. }
             | Self::BulkMoveRefused { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            Self::Validation(_) | Self::ImportRejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Validation(_) | Self::ImportRejected { .. } | Self::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -398,8 +439,11 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::Timeout => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::IdempotencyKeyInUse => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::Unauthorized { invalid_token, .. } => {
                 let challenge = if *invalid_token {
@@ -437,6 +481,13 @@ impl From<diesel::result::Error> for ApiError {
             | Error::BrokenTransactionManager => Self::Unavailable,
             Error::DatabaseError(_, ref info) if connection_lost(info.message()) => {
                 Self::Unavailable
+            }
+            Error::DatabaseError(_, ref info)
+                if info
+                    .message()
+                    .contains("canceling statement due to statement timeout") =>
+            {
+                Self::Timeout
             }
             other => Self::Internal(format!("database error: {other}")),
         }

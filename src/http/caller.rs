@@ -13,6 +13,7 @@ use crate::db::WriteContext;
 use crate::domain::account::Role;
 use crate::error::ApiError;
 use crate::store;
+use crate::store::idempotency::Claim;
 
 use super::request_context::RequestId;
 
@@ -74,11 +75,13 @@ impl Caller {
     }
 }
 
-/// The caller together with the request id: what a write needs to carry.
+/// The caller together with the request id and idempotency claim: what a write needs to
+/// carry.
 #[derive(Debug, Clone)]
 pub struct RequestActor {
     pub caller: Caller,
     pub request_id: String,
+    pub idempotency: Option<Claim>,
 }
 
 impl RequestActor {
@@ -86,6 +89,7 @@ impl RequestActor {
         WriteContext {
             caller: self.caller.clone(),
             request_id: self.request_id.clone(),
+            idempotency: self.idempotency.clone(),
         }
     }
 }
@@ -124,6 +128,7 @@ impl FromRequest for RequestActor {
             .get::<RequestId>()
             .map(|id| id.0.clone())
             .unwrap_or_default();
+        let idempotency = req.extensions().get::<Claim>().cloned();
         let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
@@ -140,7 +145,11 @@ impl FromRequest for RequestActor {
                     Caller::Account(account)
                 }
             };
-            Ok(Self { caller, request_id })
+            Ok(Self {
+                caller,
+                request_id,
+                idempotency,
+            })
         })
     }
 }

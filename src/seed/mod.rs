@@ -19,6 +19,7 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
     let context = WriteContext {
         caller: Caller::System,
         request_id: format!("seed-{}", uuid::Uuid::new_v4()),
+        idempotency: None,
     };
     let ((agencies_created, agencies_present), (cohort_id, created, present)) = state
         .db

@@ -25,6 +25,7 @@ pub mod agreements;
 pub mod audit;
 pub mod cohorts;
 pub mod cursor;
+pub mod idempotency;
 pub mod innovations;
 pub mod refresh_tokens;
 pub mod sign_in;

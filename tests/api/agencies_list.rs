@@ -426,6 +426,7 @@ async fn csv_export_streams_every_row_past_the_batch_size() {
     let context = inovik::db::WriteContext {
         caller: inovik::http::caller::Caller::System,
         request_id: "test-setup".into(),
+        idempotency: None,
     };
     conn.transaction::<_, inovik::error::ApiError, _>(|conn| {
         for i in 0..1203 {

@@ -78,12 +78,131 @@ async fn request_ids_are_echoed_or_generated() {
 #[actix_web::test]
 async fn every_response_has_security_headers() {
     let app = spawn_app().await;
-    for path in ["/health/live", "/api/v1/agencies", "/nowhere"] {
+    for path in [
+        "/health/live",
+        "/api/v1/agencies",
+        "/nowhere",
+        "/swagger-ui/",
+        "/api-docs/openapi.json",
+    ] {
         let response = app.get(path).await;
-        assert_eq!(
-            response.header("x-content-type-options").as_deref(),
-            Some("nosniff"),
-            "{path}"
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "no-referrer"),
+            ("x-frame-options", "DENY"),
+        ] {
+            assert_eq!(
+                response.header(name).as_deref(),
+                Some(value),
+                "{path}: {name}"
+            );
+        }
+        let policy = response.header("content-security-policy").unwrap();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(
+            !policy.contains("script-src 'unsafe-inline'"),
+            "{path}: {policy}"
         );
     }
+    // Swagger UI runs its own scripts and calls this server; nothing else does.
+    let ui = app.get("/swagger-ui/").await;
+    assert_eq!(ui.status, 200);
+    let ui_policy = ui.header("content-security-policy").unwrap();
+    assert!(ui_policy.contains("script-src 'self'"), "{ui_policy}");
+    assert!(ui_policy.contains("connect-src 'self'"), "{ui_policy}");
+    let api_policy = app.get("/api/v1/agencies").await;
+    assert!(
+        api_policy
+            .header("content-security-policy")
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+}
+
+#[actix_web::test]
+async fn an_overlong_address_is_414() {
+    let app = spawn_app().await;
+    let response = app
+        .get(&format!("/api/v1/agencies?q={}", "a".repeat(5000)))
+        .await;
+    let problem = response.problem(414);
+    assert_eq!(
+        problem["type"],
+        "https://inovik.example/problems/uri-too-long"
+    );
+}
+
+#[actix_web::test]
+async fn cors_is_off_unless_origins_are_configured() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/api/v1/agencies")
+        .header("origin", "https://dashboard.kebumenkab.go.id")
+        .send()
+        .await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("access-control-allow-origin"), None);
+}
+
+#[actix_web::test]
+async fn cors_answers_configured_origins_only() {
+    let dashboard = "https://dashboard.kebumenkab.go.id";
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.cors_origins = vec![dashboard.to_owned()];
+    })
+    .await;
+
+    let preflight = app
+        .request(Method::OPTIONS, "/api/v1/agencies")
+        .anonymous()
+        .header("origin", dashboard)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type, idempotency-key, if-match",
+        )
+        .send()
+        .await;
+    assert_eq!(preflight.status, 200, "{}", preflight.text());
+    assert_eq!(
+        preflight.header("access-control-allow-origin").as_deref(),
+        Some(dashboard)
+    );
+    let allowed = preflight
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    for header in ["authorization", "idempotency-key", "if-match"] {
+        assert!(allowed.contains(header), "{allowed}");
+    }
+
+    let read = app
+        .request(Method::GET, "/api/v1/agencies")
+        .header("origin", dashboard)
+        .send()
+        .await;
+    assert_eq!(
+        read.header("access-control-allow-origin").as_deref(),
+        Some(dashboard)
+    );
+    let exposed = read
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    for header in ["etag", "link", "x-request-id", "location"] {
+        assert!(exposed.contains(header), "{exposed}");
+    }
+
+    let stranger = app
+        .request(Method::OPTIONS, "/api/v1/agencies")
+        .anonymous()
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await;
+    assert_ne!(stranger.status, 200);
+    assert_eq!(stranger.header("access-control-allow-origin"), None);
 }

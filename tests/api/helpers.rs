@@ -111,6 +111,8 @@ impl TestResponse {
 /// A request under construction.
 pub struct Request<'a> {
     app: &'a TestApp,
+    /// Another server than the app's own (a [`ServerProcess`] on the same database).
+    base: Option<String>,
     method: Method,
     path: String,
     headers: Vec<(String, String)>,
@@ -131,6 +133,12 @@ impl Request<'_> {
         self
     }
 
+    /// Sends the request to the server at `base` instead of the app's.
+    pub fn at(mut self, base: &str) -> Self {
+        self.base = Some(base.to_owned());
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -148,7 +156,8 @@ impl Request<'_> {
     }
 
     pub async fn send(self) -> TestResponse {
-        let url = format!("{}{}", self.app.address, self.path);
+        let base = self.base.as_deref().unwrap_or(&self.app.address);
+        let url = format!("{base}{}", self.path);
         let mut request = self.app.client.request(self.method, url);
         if let Some(token) = &self.token {
             request = request.insert_header(("authorization", format!("Bearer {token}")));
@@ -174,6 +183,7 @@ impl TestApp {
     pub fn request(&self, method: Method, path: &str) -> Request<'_> {
         Request {
             app: self,
+            base: None,
             method,
             path: path.to_owned(),
             headers: Vec::new(),
@@ -267,6 +277,7 @@ impl TestApp {
         let context = inovik::db::WriteContext {
             caller: inovik::http::caller::Caller::System,
             request_id: "test-setup".into(),
+            idempotency: None,
         };
         self.state
             .db
@@ -365,6 +376,61 @@ pub fn start(state: AppState, database: TestDatabase) -> TestApp {
             .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))
             .finish(),
+    }
+}
+
+/// The service as an operating-system process of its own (`inovik serve`), on the same
+/// database as a test's app and with the same token secret, so the app's tokens work on
+/// it: what several replicas behind a load balancer look like. Killed when dropped.
+pub struct ServerProcess {
+    pub address: String,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(app: &TestApp) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let config = &app.state.config;
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_inovik"))
+            .arg("serve")
+            .env("DATABASE_URL", config.database_url.target())
+            .env("INOVIK_BIND", format!("127.0.0.1:{port}"))
+            .env(
+                "INOVIK_JWT_SECRET",
+                String::from_utf8(config.auth.jwt_secret.clone()).unwrap(),
+            )
+            .env("INOVIK_WORKERS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("inovik serve starts");
+        let process = Self {
+            address: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        let client = awc::Client::default();
+        for _ in 0..200 {
+            let ready = client
+                .get(format!("{}/health/ready", process.address))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status() == 200) {
+                return process;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("inovik serve did not become ready on port {port}");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -71,6 +71,7 @@ fn compatible(diesel_type: &str, database_type: &str) -> bool {
         "Bool" => &["boolean"],
         "Timestamp" => &["timestamp with time zone", "timestamp"],
         "Date" => &["date"],
+        "Binary" => &["bytea", "blob"],
         _ => &[],
     };
     allowed.contains(&database_type.as_str())

@@ -1,0 +1,231 @@
+//! `Idempotency-Key` on POST requests: a retry with the same key and the same request gets
+//! the first response back (with `Idempotent-Replayed: true`) and changes nothing; the same
+//! key with another request is 422; while the first request runs, a retry gets 409 with
+//! `Retry-After`. Keys belong to the signed-in caller and live in the database, so this
+//! holds across server processes. The rules of the key's life are in
+//! [`crate::store::idempotency`]; this middleware only carries requests through them.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::api::AppState;
+use crate::error::{ApiError, FieldError};
+use crate::store::idempotency::{self, KeyRequest, Presented, StoredResponse};
+
+use super::caller::bearer_token;
+
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on a response that was stored for an earlier request with the same key.
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// Longest key accepted; a UUID is 36 characters.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Headers of the first response that a replay repeats.
+const STORED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
+
+/// How much longer than the database deadline a claim protects its request: a request
+/// answered 503 by the deadline keeps its key until its transaction can no longer run.
+const LEASE_MARGIN_SECONDS: i64 = 30;
+
+/// Whether `req` takes part: POST under the API with a key, except the token endpoints
+/// (a replayed answer there would hand out a stored token).
+fn key_of(req: &ServiceRequest) -> Option<Result<String, ApiError>> {
+    if req.method() != Method::POST
+        || !req.path().starts_with("/api/v1/")
+        || req.path().starts_with("/api/v1/auth/")
+    {
+        return None;
+    }
+    let value = req.headers().get(&IDEMPOTENCY_KEY)?;
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| (1..=MAX_KEY_LEN).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned);
+    Some(key.ok_or_else(|| ApiError::BadRequest {
+        detail: "the Idempotency-Key header is not a valid key".into(),
+        errors: vec![FieldError::new(
+            "Idempotency-Key",
+            "idempotency_key_invalid",
+        )],
+    }))
+}
+
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let key = match key_of(&req) {
+        None => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(Err(error)) => return Ok(refuse(req, error)),
+        Some(Ok(key)) => key,
+    };
+    let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    // Keys belong to a caller; without a valid token the handler answers 401 anyway.
+    let scope = match bearer_token(req.request()) {
+        Ok(Some(token)) => state.tokens.verify(&token).map(|s| s.to_string()),
+        _ => None,
+    };
+    let Some(scope) = scope else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let limit = state.config.json_limit.max(state.config.csv_limit);
+    let body = match read_body(&mut req, limit).await {
+        Ok(body) => body,
+        Err(error) => return Ok(refuse(req, error)),
+    };
+    let request_hash = request_hash(&req, &body);
+    let lease = chrono::Duration::from_std(state.db.deadline())
+        .unwrap_or_else(|_| chrono::Duration::seconds(60))
+        + chrono::Duration::seconds(LEASE_MARGIN_SECONDS);
+    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
+        .unwrap_or_else(|_| chrono::Duration::hours(24));
+    let presented = state
+        .db
+        .transaction(move |conn| {
+            idempotency::present(
+                conn,
+                &KeyRequest {
+                    scope: &scope,
+                    key: &key,
+                    request_hash: &request_hash,
+                    lease,
+                    ttl,
+                },
+            )
+        })
+        .await;
+    let claim = match presented {
+        Ok(Presented::Claimed(claim)) => claim,
+        Ok(Presented::Replay(stored)) => return Ok(req.into_response(replay(stored))),
+        Ok(Presented::InProgress) => return Ok(refuse(req, ApiError::IdempotencyKeyInUse)),
+        Ok(Presented::OutcomeUnknown) => {
+            return Ok(refuse(req, ApiError::IdempotencyOutcomeUnknown));
+        }
+        Ok(Presented::Reused) => return Ok(refuse(req, ApiError::IdempotencyKeyReused)),
+        Err(error) => return Ok(refuse(req, error)),
+    };
+    req.extensions_mut().insert(claim.clone());
+    req.set_payload(Payload::from(body));
+    let response = next.call(req).await;
+    let (http_req, response) = match response {
+        Ok(response) => response.into_parts(),
+        Err(error) => {
+            // No response to keep: free the key (a 5xx status is never kept).
+            let _ = finish(
+                &state,
+                claim,
+                error.as_response_error().status_code(),
+                &[],
+                Bytes::new(),
+            )
+            .await;
+            return Err(error);
+        }
+    };
+    let status = response.status();
+    let headers: Vec<(String, String)> = STORED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let value = response.headers().get(name)?.to_str().ok()?;
+            Some((name.as_str().to_owned(), value.to_owned()))
+        })
+        .collect();
+    let (response, body) = response.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    finish(&state, claim, status, &headers, body.clone()).await;
+    Ok(ServiceResponse::new(
+        http_req,
+        response.set_body(body).map_into_boxed_body(),
+    ))
+}
+
+/// Stores (or frees) the key after the handler. A failure here does not change the answer
+/// the client gets for its change; the key then stays claimed until its lease runs out.
+async fn finish(
+    state: &AppState,
+    claim: idempotency::Claim,
+    status: StatusCode,
+    headers: &[(String, String)],
+    body: Bytes,
+) {
+    let stored = StoredResponse {
+        status: status.as_u16(),
+        headers: headers.to_vec(),
+        body: body.to_vec(),
+    };
+    if let Err(error) = state
+        .db
+        .transaction(move |conn| idempotency::finish(conn, &claim, &stored))
+        .await
+    {
+        log::warn!("could not store the response to an idempotency key: {error}");
+    }
+}
+
+fn refuse(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    req.into_response(error.error_response())
+}
+
+fn replay(stored: StoredResponse) -> HttpResponse {
+    let mut response = HttpResponse::build(
+        StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    for (name, value) in &stored.headers {
+        response.insert_header((name.as_str(), value.as_str()));
+    }
+    response.insert_header((IDEMPOTENT_REPLAYED, HeaderValue::from_static("true")));
+    response.body(stored.body)
+}
+
+/// Reads the whole body (it is hashed, and then handed on to the handler unchanged).
+async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            detail: "the request body could not be read".into(),
+            errors: Vec::new(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// What makes two requests "the same": method, path, query, content type and body.
+fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        req.method().as_str(),
+        req.path(),
+        req.query_string(),
+        req.headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.update(body);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
