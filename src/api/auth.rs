@@ -70,10 +70,33 @@ pub struct TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     /// The refresh token to revoke (with every token of its sign-in).
-    #[schema(max_length = 128)]
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 128)]
     pub token: Option<String>,
     #[schema(max_length = 32)]
     pub token_type_hint: Option<String>,
+}
+
+impl RevokeRequest {
+    /// The token to revoke, or what is wrong with the request. An unknown token is no
+    /// error (RFC 7009 section 2.2); a missing or over-long field is.
+    fn token(self) -> ApiResult<String> {
+        if self
+            .token_type_hint
+            .as_ref()
+            .is_some_and(|hint| hint.len() > 32)
+        {
+            return Err(invalid_request(
+                "token_type_hint is longer than 32 characters",
+            ));
+        }
+        match self.token {
+            Some(token) if token.len() > 128 => {
+                Err(invalid_request("token is longer than 128 characters"))
+            }
+            Some(token) if !token.is_empty() => Ok(token),
+            _ => Err(invalid_request("token is required")),
+        }
+    }
 }
 
 /// Token bodies are small; anything larger is not a token request.
@@ -453,10 +476,7 @@ pub async fn revoke_token(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let request: RevokeRequest = read_body(&req, payload).await?;
-    let Some(token) = request.token else {
-        return Err(invalid_request("token is required"));
-    };
+    let token = read_body::<RevokeRequest>(&req, payload).await?.token()?;
     state
         .db
         .write(context(&req, Caller::Anonymous), move |conn, _| {

@@ -1,6 +1,8 @@
 //! What the OpenAPI document says about behaviour shared by many operations, added once
 //! after the routes are collected rather than repeated in every handler's annotation.
 
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Type};
 
@@ -9,6 +11,74 @@ use crate::http::idempotency::MAX_KEY_LEN;
 /// Completes the generated document; called wherever it is generated.
 pub fn complete(doc: &mut OpenApi) {
     document_idempotency_keys(doc);
+    document_address_limit(doc);
+    link_created_resources(doc);
+}
+
+/// Any operation answers 414 to a path and query longer than
+/// [`crate::http::limits::MAX_URI_BYTES`].
+fn document_address_limit(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation
+                .responses
+                .responses
+                .entry("414".to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("UriTooLong")));
+        }
+    }
+}
+
+/// OpenAPI links from each create (`POST /collection`, 201) to every operation on the
+/// created record (`/collection/{id}...`), passing the new `id`: what a client, and
+/// schemathesis' stateful phase, does next with what it made.
+fn link_created_resources(doc: &mut OpenApi) {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        for operation in [&item.get, &item.put, &item.post, &item.patch, &item.delete]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = &operation.operation_id {
+                targets.push((path.clone(), id.clone()));
+            }
+        }
+    }
+    for (collection, item) in doc.paths.paths.iter_mut() {
+        let Some(create) = item.post.as_mut() else {
+            continue;
+        };
+        let Some(RefOr::T(created)) = create.responses.responses.get_mut("201") else {
+            continue;
+        };
+        let record = format!("{collection}/{{id}}");
+        for (path, operation_id) in &targets {
+            if path == &record || path.starts_with(&format!("{record}/")) {
+                // utoipa 5.5 writes `Link::operation_id` as `operation_id`, not the
+                // specification's `operationId`; the field goes in by its right name here.
+                let right_name = Extensions::from_iter([("operationId", operation_id.clone())]);
+                created.links.insert(
+                    operation_id.clone(),
+                    RefOr::T(
+                        LinkBuilder::new()
+                            .parameter("id", "$response.body#/id")
+                            .description(format!("The created record's id, for {operation_id}"))
+                            .extensions(Some(right_name))
+                            .build(),
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Every POST under `/api/v1` except the token endpoints takes `Idempotency-Key`

@@ -83,7 +83,7 @@ impl AppState {
             problems::PreconditionFailed, problems::PayloadTooLarge,
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
             problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
-            problems::OAuthError, problems::IdempotencyConflict,
+            problems::OAuthError, problems::IdempotencyConflict, problems::UriTooLong,
         )
     ),
     modifiers(&SecuritySchemes),

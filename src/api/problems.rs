@@ -120,3 +120,11 @@ pub struct OAuthError(Problem);
     "detail": "a request with this Idempotency-Key is still running; retry in a moment to get its response",
     "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct IdempotencyConflict(Problem);
+
+/// The path and query string are longer than the server reads (4 KiB).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/uri-too-long", "title": "Address too long",
+    "status": 414, "detail": "the path and query string are longer than 4096 bytes",
+    "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct UriTooLong(Problem);

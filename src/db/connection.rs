@@ -26,32 +26,47 @@ fn postgres_session(query_timeout: Duration) -> String {
 }
 
 /// Set on every new SQLite connection: WAL so readers never block the writer, foreign
-/// keys enforced, and a busy timeout so a waiting writer retries instead of failing.
-/// The busy timeout comes first: switching to WAL itself needs a lock another connection
-/// may hold for a moment.
-const SQLITE_SESSION: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// keys enforced, and a busy timeout so a waiting writer retries (for as long as a request
+/// waits for a connection) instead of failing. The busy timeout comes first: switching to
+/// WAL itself needs a lock another connection may hold for a moment.
+fn sqlite_session(busy_timeout: Duration) -> String {
+    format!(
+        "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        busy_timeout.as_millis().max(1)
+    )
+}
 
 /// Opens connections for the r2d2 pool, choosing the backend from the parsed URL rather
 /// than letting diesel guess from the string.
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
-    query_timeout: Duration,
+    timeouts: Timeouts,
 }
 
-/// The statement timeout of connections opened outside the pool (command line, start-up):
+/// How long a connection's statements may run (PostgreSQL) and wait for a lock (SQLite).
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub statement: Duration,
+    pub busy: Duration,
+}
+
+/// The timeouts of connections opened outside the pool (command line, start-up):
 /// migrations and imports may take long, but not forever.
-const TOOL_QUERY_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+const TOOL_TIMEOUTS: Timeouts = Timeouts {
+    statement: Duration::from_secs(15 * 60),
+    busy: Duration::from_secs(5),
+};
 
 impl Manager {
-    pub fn new(url: DatabaseUrl, query_timeout: Duration) -> Self {
-        Self { url, query_timeout }
+    pub fn new(url: DatabaseUrl, timeouts: Timeouts) -> Self {
+        Self { url, timeouts }
     }
 
     /// Opens one connection; the error is one line (libpq's are several).
     pub fn connect_once(url: &DatabaseUrl) -> Result<DbConnection, String> {
-        Self::open(url, TOOL_QUERY_TIMEOUT).map_err(|e| {
+        Self::open(url, TOOL_TIMEOUTS).map_err(|e| {
             e.to_string()
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -59,28 +74,25 @@ impl Manager {
         })
     }
 
-    /// Opens one connection with the tools' statement timeout.
+    /// Opens one connection with the tools' timeouts.
     pub fn establish(url: &DatabaseUrl) -> Result<DbConnection, diesel::r2d2::Error> {
-        Self::open(url, TOOL_QUERY_TIMEOUT)
+        Self::open(url, TOOL_TIMEOUTS)
     }
 
-    fn open(
-        url: &DatabaseUrl,
-        query_timeout: Duration,
-    ) -> Result<DbConnection, diesel::r2d2::Error> {
+    fn open(url: &DatabaseUrl, timeouts: Timeouts) -> Result<DbConnection, diesel::r2d2::Error> {
         use diesel::r2d2::Error;
         match url.backend() {
             Backend::Postgres => {
                 let mut conn =
                     PgConnection::establish(url.target()).map_err(Error::ConnectionError)?;
-                conn.batch_execute(&postgres_session(query_timeout))
+                conn.batch_execute(&postgres_session(timeouts.statement))
                     .map_err(Error::QueryError)?;
                 Ok(DbConnection::Postgres(conn))
             }
             Backend::Sqlite => {
                 let mut conn =
                     SqliteConnection::establish(url.target()).map_err(Error::ConnectionError)?;
-                conn.batch_execute(SQLITE_SESSION)
+                conn.batch_execute(&sqlite_session(timeouts.busy))
                     .map_err(Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -93,7 +105,7 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        Self::open(&self.url, self.query_timeout)
+        Self::open(&self.url, self.timeouts)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use diesel::Connection;
 use diesel::r2d2::{Pool, PooledConnection};
 
-pub use connection::{DbConnection, Manager, MultiBackend};
+pub use connection::{DbConnection, Manager, MultiBackend, Timeouts};
 pub use migrate::run_migrations;
 pub use url::{Backend, DatabaseUrl};
 
@@ -92,7 +92,13 @@ impl Db {
             .max_size(options.max_size)
             .min_idle(Some(1))
             .connection_timeout(options.connection_timeout)
-            .build_unchecked(Manager::new(url.clone(), options.query_timeout));
+            .build_unchecked(Manager::new(
+                url.clone(),
+                Timeouts {
+                    statement: options.query_timeout,
+                    busy: options.connection_timeout,
+                },
+            ));
         Self {
             pool,
             backend: url.backend(),

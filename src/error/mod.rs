@@ -509,8 +509,12 @@ fn oauth_slug(error: &str) -> &'static str {
 /// administrator shutdown, a failover) only in its message.
 fn connection_lost(message: &str) -> bool {
     const SIGNS: &[&str] = &[
-        // SQLite, once its busy timeout is spent:
+        // SQLite, once its busy timeout is spent, or when its file cannot be written:
         "database is locked",
+        "attempt to write a readonly database",
+        "unable to open database file",
+        "disk I/O error",
+        "database or disk is full",
         // PostgreSQL / libpq:
         "server closed the connection unexpectedly",
         "terminating connection",

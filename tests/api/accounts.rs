@@ -196,7 +196,9 @@ fn the_first_admin_is_made_at_the_command_line_with_the_password_on_stdin() {
     let client = run(&["create-client", "--name", "SIPD", "--role", "viewer"], "");
     assert!(
         client.status.success(),
-        "{}",
+        "{:?}: {}{}",
+        client.status,
+        String::from_utf8_lossy(&client.stdout),
         String::from_utf8_lossy(&client.stderr)
     );
     let out = String::from_utf8_lossy(&client.stdout);

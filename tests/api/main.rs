@@ -23,5 +23,6 @@ mod innovations;
 mod matrix;
 mod openapi;
 mod operations;
+mod outage;
 mod schema;
 mod stage_transitions;
