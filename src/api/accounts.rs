@@ -133,7 +133,7 @@ pub struct AccountListParams {
     agency_id: Option<i64>,
     active: Option<bool>,
     /// `name` (username or client id) or `created_at`; prefix `-` for descending.
-    #[param(pattern = "^-?(name|created_at)$")]
+    #[param(pattern = "^-?(name|created_at)$", max_length = 11)]
     sort: Option<String>,
 }
 

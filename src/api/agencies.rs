@@ -139,7 +139,7 @@ pub struct AgencyInput {
     pub parent_id: Option<i64>,
     /// Absent or null on create: the deployment's region (`INOVIK_REGION_CODE`, `3305`).
     #[validate(required, custom(function = "validate_region_code"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", example = "3305")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", max_length = 4, example = "3305")]
     pub region_code: Option<String>,
     #[validate(length(min = 1, max = rules::PERSON_NAME_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
@@ -251,7 +251,7 @@ pub struct AgencyPatch {
     #[schema(required = false, value_type = Option<i64>, minimum = 1)]
     pub parent_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = String, nullable = false, pattern = "^[0-9]{4}$")]
+    #[schema(required = false, value_type = String, nullable = false, pattern = "^[0-9]{4}$", max_length = 4)]
     pub region_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = Option<String>, min_length = 1, max_length = 200)]
@@ -350,10 +350,14 @@ pub struct AgencyListParams {
     #[param(minimum = 1)]
     parent_id: Option<i64>,
     active: Option<bool>,
-    #[param(pattern = "^[0-9]{4}$", example = "3305")]
+    #[param(pattern = "^[0-9]{4}$", max_length = 4, example = "3305")]
     region_code: Option<String>,
     /// `name`, `code` or `created_at`; prefix `-` for descending. Default `name`.
-    #[param(pattern = "^-?(name|code|created_at)$", example = "-created_at")]
+    #[param(
+        pattern = "^-?(name|code|created_at)$",
+        max_length = 11,
+        example = "-created_at"
+    )]
     sort: Option<String>,
 }
 

@@ -322,7 +322,7 @@ pub struct AgreementListParams {
     #[param(inline, value_type = Option<AgreementStatus>, explode = false)]
     status: Option<String>,
     /// `number` (default) or `created_at`; prefix `-` for descending.
-    #[param(pattern = "^-?(number|created_at)$")]
+    #[param(pattern = "^-?(number|created_at)$", max_length = 11)]
     sort: Option<String>,
 }
 

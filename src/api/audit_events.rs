@@ -80,7 +80,7 @@ pub struct AuditListParams {
     /// Events before this instant.
     to: Option<DateTime<Utc>>,
     /// `occurred_at` or `-occurred_at` (the default: newest first).
-    #[param(pattern = "^-?occurred_at$")]
+    #[param(pattern = "^-?occurred_at$", max_length = 12)]
     sort: Option<String>,
 }
 

@@ -94,7 +94,7 @@ pub struct CohortInput {
     pub name: Option<String>,
     /// Absent or null on create: the deployment's region.
     #[validate(required, custom(function = "validate_region_code"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", example = "3305")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{4}$", max_length = 4, example = "3305")]
     pub region_code: Option<String>,
     #[validate(required, range(min = 2000, max = 2100))]
     #[schema(required = true, nullable = false, value_type = i64, minimum = 2000, maximum = 2100)]
@@ -168,7 +168,7 @@ pub struct CohortPatch {
     #[schema(required = false, value_type = String, min_length = 1, max_length = 200)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = String, pattern = "^[0-9]{4}$")]
+    #[schema(required = false, value_type = String, pattern = "^[0-9]{4}$", max_length = 4)]
     pub region_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = i64, minimum = 2000, maximum = 2100)]
@@ -230,10 +230,10 @@ impl CohortPatch {
 pub struct CohortListParams {
     #[param(minimum = 2000, maximum = 2100)]
     year: Option<i64>,
-    #[param(pattern = "^[0-9]{4}$")]
+    #[param(pattern = "^[0-9]{4}$", max_length = 4)]
     region_code: Option<String>,
     /// `name` or `created_at` (default `-created_at`); prefix `-` for descending.
-    #[param(pattern = "^-?(name|created_at)$")]
+    #[param(pattern = "^-?(name|created_at)$", max_length = 11)]
     sort: Option<String>,
 }
 

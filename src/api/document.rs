@@ -4,20 +4,22 @@
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Type};
+use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Schema, Type};
 
 use crate::http::idempotency::MAX_KEY_LEN;
+use crate::http::limits::MAX_CONDITION_BYTES;
 
 /// Completes the generated document; called wherever it is generated.
 pub fn complete(doc: &mut OpenApi) {
     document_idempotency_keys(doc);
-    document_address_limit(doc);
+    document_request_limits(doc);
+    bound_condition_headers(doc);
     link_created_resources(doc);
 }
 
-/// Any operation answers 414 to a path and query longer than
-/// [`crate::http::limits::MAX_URI_BYTES`].
-fn document_address_limit(doc: &mut OpenApi) {
+/// `If-Match` and `If-None-Match` are declared per operation by name; their bound is the
+/// one [`crate::http::limits`] enforces for every request.
+fn bound_condition_headers(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
         for operation in [
             &mut item.get,
@@ -29,11 +31,41 @@ fn document_address_limit(doc: &mut OpenApi) {
         .into_iter()
         .flatten()
         {
-            operation
-                .responses
-                .responses
-                .entry("414".to_owned())
-                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("UriTooLong")));
+            let parameters = operation.parameters.iter_mut().flatten();
+            for parameter in parameters.filter(|p| {
+                p.parameter_in == ParameterIn::Header
+                    && ["If-Match", "If-None-Match"].contains(&p.name.as_str())
+            }) {
+                if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
+                    schema.max_length = Some(MAX_CONDITION_BYTES);
+                }
+            }
+        }
+    }
+}
+
+/// Any operation answers 414 to a path and query longer than
+/// [`crate::http::limits::MAX_URI_BYTES`] and 431 to headers over
+/// [`crate::http::limits::MAX_HEADER_BYTES`].
+fn document_request_limits(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, component) in [("414", "UriTooLong"), ("431", "HeadersTooLarge")] {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(component)));
+            }
         }
     }
 }

@@ -139,6 +139,26 @@ impl From<InnovationView> for Innovation {
     }
 }
 
+/// A government affair (urusan pemerintahan) an innovation serves, e.g. "kesehatan":
+/// short, not blank, without `|` (see [`crate::domain::innovation::validate_affairs`]).
+/// Only describes the schema; bodies carry plain strings.
+pub struct GovernmentAffair;
+
+impl utoipa::PartialSchema for GovernmentAffair {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(crate::domain::innovation::AFFAIR_MAX))
+            .pattern(Some("^[^|]+$"))
+            .examples([serde_json::json!("kesehatan")])
+            .into()
+    }
+}
+
+impl ToSchema for GovernmentAffair {}
+
 /// An innovation's writable fields. `lab_stage` and `launched_on` are not among them: the
 /// stage moves through `/stage-transitions`, and reaching `delivery` sets the launch date.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Validate, ToSchema)]
@@ -176,7 +196,7 @@ pub struct InnovationInput {
     pub digital: Option<bool>,
     /// Absent or null on create: none.
     #[validate(length(max = rules::AFFAIRS_MAX), custom(function = "validate_affairs"))]
-    #[schema(value_type = Option<Vec<String>>, max_items = 20)]
+    #[schema(value_type = Option<Vec<GovernmentAffair>>, max_items = 20)]
     pub government_affairs: Option<Vec<String>>,
     #[validate(length(max = rules::LONG_TEXT_MAX))]
     #[schema(max_length = 10000)]
@@ -297,7 +317,7 @@ pub struct InnovationPatch {
     #[schema(required = false, value_type = bool)]
     pub digital: Option<Option<bool>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(required = false, value_type = Vec<String>, max_items = 20)]
+    #[schema(required = false, value_type = Vec<GovernmentAffair>, max_items = 20)]
     pub government_affairs: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = Option<String>, max_length = 10000)]
@@ -394,7 +414,10 @@ pub struct InnovationListParams {
 pub struct InnovationSortParam {
     /// `name` (default), `created_at`, `launched_on` (unlaunched last) or `lab_stage`
     /// (lifecycle order); prefix `-` for descending.
-    #[param(pattern = "^-?(name|created_at|launched_on|lab_stage)$")]
+    #[param(
+        pattern = "^-?(name|created_at|launched_on|lab_stage)$",
+        max_length = 12
+    )]
     sort: Option<String>,
 }
 

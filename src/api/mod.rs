@@ -84,6 +84,7 @@ impl AppState {
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
             problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
             problems::OAuthError, problems::IdempotencyConflict, problems::UriTooLong,
+            problems::HeadersTooLarge,
         )
     ),
     modifiers(&SecuritySchemes),

@@ -128,3 +128,12 @@ pub struct IdempotencyConflict(Problem);
     "status": 414, "detail": "the path and query string are longer than 4096 bytes",
     "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct UriTooLong(Problem);
+
+/// The request headers together are larger than the server reads (16 KiB).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/headers-too-large",
+    "title": "Request headers too large", "status": 431,
+    "detail": "the request headers are larger than 16384 bytes in all",
+    "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct HeadersTooLarge(Problem);

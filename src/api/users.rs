@@ -76,7 +76,7 @@ impl From<UserRow> for User {
     "role": "agency_editor", "agency_id": 2, "password": "gong-pendopo-2016"}))]
 pub struct UserInput {
     /// 3-64 characters of a-z, 0-9, `.`, `_`, `-` (stored lower-cased).
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$", max_length = 64)]
     pub username: String,
     #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,

@@ -202,6 +202,10 @@ pub enum ApiError {
     UriTooLong {
         limit: usize,
     },
+    /// The request's headers together are larger than the server reads.
+    HeadersTooLarge {
+        limit: usize,
+    },
     /// A bug or an unexpected fault; the detail is logged, never sent.
     Internal(String),
 }
@@ -272,6 +276,7 @@ impl ApiError {
             Self::Unavailable => ("service-unavailable", "Database unavailable"),
             Self::Timeout => ("timeout", "Request timed out"),
             Self::UriTooLong { .. } => ("uri-too-long", "Address too long"),
+            Self::HeadersTooLarge { .. } => ("headers-too-large", "Request headers too large"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -325,6 +330,9 @@ impl ApiError {
                 .into(),
             Self::UriTooLong { limit } => {
                 format!("the path and query string are longer than {limit} bytes")
+            }
+            Self::HeadersTooLarge { limit } => {
+                format!("the request headers are larger than {limit} bytes in all")
             }
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
         })
@@ -416,6 +424,7 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -53,23 +53,33 @@ pub fn record_failure(conn: &mut DbConnection, subject: &str, free_failures: i64
             .set(values)
             .execute(conn)?;
     } else {
-        // Two processes may count the first failure at once; the loser's count is lost,
-        // which errs towards the user.
-        diesel::insert_into(sign_in_failures::table)
-            .values((
-                sign_in_failures::subject.eq(subject),
-                values.0,
-                values.1,
-                values.2,
-            ))
-            .execute(conn)
-            .or_else(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => Ok(0),
-                other => Err(other),
-            })?;
+        // Two processes may count the first failure at once: the insert runs in a
+        // savepoint, and the loser adds its failure to the winner's row instead.
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(sign_in_failures::table)
+                .values((
+                    sign_in_failures::subject.eq(subject),
+                    values.0,
+                    values.1,
+                    values.2,
+                ))
+                .execute(conn)
+        });
+        match inserted {
+            Ok(_) => {}
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {
+                diesel::update(sign_in_failures::table.find(subject))
+                    .set((
+                        sign_in_failures::failures.eq(sign_in_failures::failures + 1),
+                        sign_in_failures::last_failed_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            Err(other) => return Err(other.into()),
+        }
     }
     Ok(())
 }

@@ -206,3 +206,31 @@ async fn cors_answers_configured_origins_only() {
     assert_ne!(stranger.status, 200);
     assert_eq!(stranger.header("access-control-allow-origin"), None);
 }
+
+#[actix_web::test]
+async fn oversized_headers_are_refused_and_the_server_goes_on() {
+    let app = spawn_app().await;
+    let agency = app.create_agency(serde_json::json!({})).await;
+    let path = format!("/api/v1/agencies/{}", agency["id"]);
+    let tags = vec!["\"1\""; 400].join(", ");
+    let condition = app
+        .request(Method::PATCH, &path)
+        .header("if-match", &tags)
+        .raw("application/merge-patch+json", r#"{"name": "Baru"}"#)
+        .send()
+        .await;
+    condition.problem(400);
+    assert_eq!(
+        condition.field_errors(),
+        vec![("if-match".to_owned(), "header_too_long".to_owned())]
+    );
+    assert_eq!(app.get(&path).await.json()["version"], 1, "nothing changed");
+
+    let huge = app
+        .request(Method::GET, "/api/v1/agencies")
+        .header("x-filler", &"x".repeat(64 * 1024))
+        .send()
+        .await;
+    huge.problem(431);
+    assert_eq!(app.get("/health/live").await.status, 200);
+}

@@ -51,3 +51,69 @@ fn every_operation_has_an_id_a_summary_a_tag_and_problem_errors() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operation ids are unique");
 }
+
+/// Every string a client can send, in a body, a query or a header, has a bound in the
+/// schema (a maximum length, a fixed set of values, or a date format), so integrators know
+/// the limits and the server can enforce them. File uploads (the CSV import) are bounded
+/// by the body limit instead.
+#[test]
+fn every_string_a_client_sends_is_bounded() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&inovik::api::openapi().to_json().unwrap()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let mut unbounded = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let at = format!("{name} {}", parameter["name"]);
+                check_bounded(schemas, &parameter["schema"], &at, &mut unbounded);
+            }
+            let content = operation["requestBody"]["content"].as_object();
+            for (media_type, body) in content.into_iter().flatten() {
+                if media_type != "text/csv" {
+                    let at = format!("{name} {media_type}");
+                    check_bounded(schemas, &body["schema"], &at, &mut unbounded);
+                }
+            }
+        }
+    }
+    assert!(
+        unbounded.is_empty(),
+        "unbounded strings:\n{}",
+        unbounded.join("\n")
+    );
+}
+
+fn check_bounded(
+    schemas: &serde_json::Value,
+    schema: &serde_json::Value,
+    at: &str,
+    unbounded: &mut Vec<String>,
+) {
+    let schema = match schema["$ref"].as_str() {
+        Some(reference) => &schemas[reference.rsplit('/').next().unwrap()],
+        None => schema,
+    };
+    let is_string = schema["type"] == "string"
+        || schema["type"]
+            .as_array()
+            .is_some_and(|types| types.iter().any(|t| t == "string"));
+    let bounded = schema["maxLength"].is_u64()
+        || schema["enum"].is_array()
+        || ["date", "date-time"].contains(&schema["format"].as_str().unwrap_or(""));
+    if is_string && !bounded {
+        unbounded.push(at.to_owned());
+    }
+    for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+        check_bounded(schemas, property, &format!("{at}.{field}"), unbounded);
+    }
+    if schema["items"].is_object() {
+        check_bounded(schemas, &schema["items"], &format!("{at}[]"), unbounded);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for variant in schema[key].as_array().into_iter().flatten() {
+            check_bounded(schemas, variant, at, unbounded);
+        }
+    }
+}
