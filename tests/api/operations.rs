@@ -170,3 +170,62 @@ fn migrate_applies_then_has_nothing_to_do() {
     }
     assert!(run().starts_with("0 migration(s) applied"));
 }
+
+/// On SIGTERM the server stops accepting connections, finishes the request it is serving
+/// (here one held up by a lock on the database), and exits 0.
+#[actix_web::test]
+async fn sigterm_finishes_in_flight_requests_and_exits_cleanly() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    let agency = app.create_agency(serde_json::json!({})).await;
+    let mut server = crate::helpers::ServerProcess::start(&app).await;
+    let mut blocker = inovik::db::Manager::establish(&app.state.config.database_url).unwrap();
+    let (hold, release) = if crate::helpers::backend_is_postgres() {
+        (
+            format!(
+                "BEGIN; SELECT id FROM agencies WHERE id = {} FOR UPDATE",
+                agency["id"]
+            ),
+            "COMMIT",
+        )
+    } else {
+        ("BEGIN IMMEDIATE".to_owned(), "COMMIT")
+    };
+    blocker.batch_execute(&hold).unwrap();
+
+    let in_flight = app
+        .request(
+            actix_web::http::Method::PATCH,
+            &format!("/api/v1/agencies/{}", agency["id"]),
+        )
+        .at(&server.address)
+        .raw("application/merge-patch+json", r#"{"name": "Dinas Baru"}"#)
+        .send();
+    let address = server.address.clone();
+    let shutdown = async {
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+        server.terminate();
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+        let late = awc::Client::default()
+            .get(format!("{address}/health/live"))
+            .send()
+            .await;
+        blocker.batch_execute(release).unwrap();
+        late.is_err()
+    };
+    let (finished, refused_new) = futures_util::future::join(in_flight, shutdown).await;
+
+    assert_eq!(finished.status, 200, "{}", finished.text());
+    assert!(refused_new, "no new connections once SIGTERM arrived");
+    let status = server.exit_status(Duration::from_secs(10)).await;
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "exit status {status:?}"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/agencies/{}", agency["id"]))
+            .await
+            .json()["name"],
+        "Dinas Baru"
+    );
+}
