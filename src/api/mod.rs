@@ -15,6 +15,7 @@ pub mod health;
 pub mod innovations;
 pub mod me;
 pub mod problems;
+pub mod reference;
 pub mod stage_transitions;
 pub mod stats;
 pub mod users;
@@ -107,6 +108,8 @@ impl AppState {
             credentials (administrators only)."),
         (name = "audit", description = "Every write, who made it and what changed \
             (administrators only)."),
+        (name = "reference", description = "Every enum of the API with labels in Indonesian \
+            and English, for frontends."),
         (name = "health", description = "Liveness and readiness probes."),
     )
 )]
@@ -159,6 +162,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))
         .service(scope("/api/v1/audit-events").configure(audit_events::configure))
+        .service(scope("/api/v1/reference").configure(reference::configure))
         .service(scope("/health").configure(health::configure));
 }
 

@@ -57,6 +57,7 @@ pub mod canonical_json;
 pub mod dates;
 pub mod innovation;
 pub mod lab_stage;
+pub mod labels;
 pub mod nip;
 pub mod text;
 pub mod version;

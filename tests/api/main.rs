@@ -24,5 +24,6 @@ mod matrix;
 mod openapi;
 mod operations;
 mod outage;
+mod reference;
 mod schema;
 mod stage_transitions;
