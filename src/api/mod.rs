@@ -73,7 +73,8 @@ impl AppState {
             Kabupaten Kebumen: the agencies that run public-service innovations, the \
             innovations and their lab stages, and the innovation performance agreements \
             their heads sign with the Bupati.\n\nErrors are RFC 9457 problem details \
-            (`application/problem+json`) with a stable `code` per bad field. Lists page \
+            (`application/problem+json`) with a stable `code` per bad field; send \
+            `Accept-Language: id` for their titles and messages in Indonesian. Lists page \
             with `page`/`per_page` or keyset `cursor`s and export CSV with `Accept: text/csv`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),

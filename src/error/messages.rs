@@ -1,5 +1,55 @@
-//! English texts for every error `code`. Codes are the contract; texts may change and a
-//! second language can be added here without touching the code that raises the errors.
+//! English texts for every error `code`. Codes are the contract; texts may change. The
+//! Indonesian texts are in `messages_id.rs`; [`Language`] picks one per request.
+
+/// The language of problem titles and field messages, from `Accept-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    English,
+    Indonesian,
+}
+
+impl Language {
+    /// The preferred of the two languages in an `Accept-Language` value (RFC 9110
+    /// section 12.5.4): the highest `q` wins, the earlier on a tie; English by default.
+    pub fn negotiate(accept_language: Option<&str>) -> Self {
+        let mut best = (Self::English, 0.0_f32);
+        for range in accept_language.unwrap_or("").split(',') {
+            let mut parts = range.split(';').map(str::trim);
+            let tag = parts.next().unwrap_or("").to_ascii_lowercase();
+            let quality = parts
+                .find_map(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let language = match tag.split('-').next() {
+                Some("id") | Some("in") => Self::Indonesian,
+                Some("en") => Self::English,
+                _ => continue,
+            };
+            if quality > best.1 {
+                best = (language, quality);
+            }
+        }
+        best.0
+    }
+
+    /// The `Content-Language` tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::English => "en",
+            Self::Indonesian => "id",
+        }
+    }
+
+    /// The message for `code` in this language (English where Indonesian has none).
+    pub fn message(self, code: &str, params: &[(&str, String)]) -> String {
+        match self {
+            Self::Indonesian => {
+                super::messages_id::message(code, params).unwrap_or_else(|| message(code, params))
+            }
+            Self::English => message(code, params),
+        }
+    }
+}
 
 /// The message for `code`, filled with `params` (e.g. `("max", "200")`).
 pub fn message(code: &str, params: &[(&str, String)]) -> String {
@@ -119,5 +169,25 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
             None => "is too long".into(),
         },
         _ => "is invalid".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Language;
+
+    #[test]
+    fn the_preferred_language_is_negotiated() {
+        for (header, expected) in [
+            (None, Language::English),
+            (Some("id"), Language::Indonesian),
+            (Some("id-ID,id;q=0.9,en-US;q=0.8"), Language::Indonesian),
+            (Some("en-US,en;q=0.9,id;q=0.8"), Language::English),
+            (Some("fr, id;q=0.5"), Language::Indonesian),
+            (Some("id;q=0, en;q=0.1"), Language::English),
+            (Some("*"), Language::English),
+        ] {
+            assert_eq!(Language::negotiate(header), expected, "{header:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! fields, ...); the mapping to an HTTP status and a problem body happens here, once.
 
 mod messages;
+mod messages_id;
 
 use std::fmt;
 
@@ -12,7 +13,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use messages::message;
+pub use messages::{Language, message};
 
 use crate::http::request_context;
 
@@ -30,27 +31,57 @@ pub struct FieldError {
     pub field: String,
     /// Stable machine-readable code; frontends may show their own text for it.
     pub code: String,
-    /// Human-readable English explanation.
+    /// Human-readable explanation, in English or (with `Accept-Language: id`) Indonesian.
     pub message: String,
+    /// What the catalogue fills in (`max`, `allowed`, ...), to render another language;
+    /// `None` for a message of its own that the catalogue cannot render.
+    #[serde(skip)]
+    #[schema(ignore)]
+    params: Option<Vec<(String, String)>>,
 }
 
 impl FieldError {
     /// An error whose message comes from the message catalog for `code`.
     pub fn new(field: impl Into<String>, code: &str) -> Self {
+        Self::with_params(field, code, &[])
+    }
+
+    /// An error whose catalogue message is filled with `params` (e.g. `("max", "200")`).
+    pub fn with_params(field: impl Into<String>, code: &str, params: &[(&str, String)]) -> Self {
         Self {
             field: field.into(),
             code: code.to_owned(),
-            message: message(code, &[]),
+            message: message(code, params),
+            params: Some(
+                params
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                    .collect(),
+            ),
         }
     }
 
     /// An error with its own message (for details the catalog cannot know, e.g. a limit).
+    /// It stays in English whatever the request's language.
     pub fn with_message(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.to_owned(),
             message: message.into(),
+            params: None,
         }
+    }
+
+    /// This error with its message in `language`.
+    fn in_language(mut self, language: Language) -> Self {
+        if let (Language::Indonesian, Some(params)) = (language, &self.params) {
+            let params: Vec<(&str, String)> = params
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.clone()))
+                .collect();
+            self.message = language.message(&self.code, &params);
+        }
+        self
     }
 }
 
@@ -353,6 +384,11 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let (slug, title) = self.slug_and_title();
         let context = request_context::current();
+        let language = context.as_ref().map(|c| c.language).unwrap_or_default();
+        let title = match language {
+            Language::Indonesian => messages_id::title(slug).unwrap_or(title),
+            Language::English => title,
+        };
         Problem {
             problem_type: format!("{PROBLEM_BASE}{slug}"),
             title: title.to_owned(),
@@ -360,7 +396,11 @@ impl ApiError {
             detail: self.detail(),
             instance: context.as_ref().map(|c| c.path.clone()),
             request_id: context.map(|c| c.request_id),
-            errors: self.field_errors(),
+            errors: self
+                .field_errors()
+                .into_iter()
+                .map(|error| error.in_language(language))
+                .collect(),
             allowed_next_stages: match self {
                 Self::IllegalTransition { allowed, .. } => Some(allowed.clone()),
                 _ => None,
@@ -444,6 +484,11 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_CONTENT_TYPE);
+        let language = request_context::current()
+            .map(|c| c.language)
+            .unwrap_or_default();
+        response.insert_header((header::CONTENT_LANGUAGE, language.tag()));
+        response.insert_header((header::VARY, "Accept-Language"));
         match self {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
@@ -578,14 +623,9 @@ fn collect_validator_errors(
                         .filter(|(name, _)| *name != "value")
                         .map(|(name, value)| (name.as_ref(), value.to_string()))
                         .collect();
-                    out.push(FieldError {
-                        field: path.clone(),
-                        code: error.code.to_string(),
-                        message: error
-                            .message
-                            .as_ref()
-                            .map(|m| m.to_string())
-                            .unwrap_or_else(|| message(&error.code, &params)),
+                    out.push(match &error.message {
+                        Some(own) => FieldError::with_message(&path, &error.code, own.to_string()),
+                        None => FieldError::with_params(&path, &error.code, &params),
                     });
                 }
             }

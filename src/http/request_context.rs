@@ -18,6 +18,8 @@ const MAX_REQUEST_ID_LEN: usize = 128;
 pub struct RequestContext {
     pub request_id: String,
     pub path: String,
+    /// The language of problem titles and messages, from `Accept-Language`.
+    pub language: crate::error::Language,
 }
 
 tokio::task_local! {
@@ -63,9 +65,15 @@ pub async fn middleware(
     let authenticated = req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION);
+    let language = crate::error::Language::negotiate(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let context = RequestContext {
         request_id: request_id.clone(),
         path: req.path().to_owned(),
+        language,
     };
     let mut response = scope(context, next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {

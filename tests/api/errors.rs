@@ -234,3 +234,57 @@ async fn oversized_headers_are_refused_and_the_server_goes_on() {
     huge.problem(431);
     assert_eq!(app.get("/health/live").await.status, 200);
 }
+
+#[actix_web::test]
+async fn problems_speak_indonesian_when_asked() {
+    let app = spawn_app().await;
+    let body = serde_json::json!({"code": "x", "name": "", "kind": "dinas", "head_nip": "19780512 200513 2 003"});
+
+    let english = app.post_json("/api/v1/agencies", &body).await;
+    let indonesian = app
+        .request(Method::POST, "/api/v1/agencies")
+        .header("accept-language", "id-ID,id;q=0.9,en;q=0.5")
+        .json(&body)
+        .send()
+        .await;
+
+    let english_problem = english.problem(422);
+    let problem = indonesian.problem(422);
+    assert_eq!(english_problem["title"], "Validation failed");
+    assert_eq!(english.header("content-language").as_deref(), Some("en"));
+    assert_eq!(problem["title"], "Validasi gagal");
+    assert_eq!(indonesian.header("content-language").as_deref(), Some("id"));
+    assert_eq!(
+        indonesian.header("vary").as_deref(),
+        Some("Accept-Language")
+    );
+    // Same fields and codes: only the texts change.
+    assert_eq!(indonesian.field_errors(), english.field_errors());
+    let message = |problem: &serde_json::Value, field: &str| {
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        message(&problem, "head_nip"),
+        "bulan pengangkatan (digit 13-14) harus 01-12"
+    );
+    assert!(message(&problem, "kind").starts_with("harus salah satu dari: agency"));
+    assert_eq!(
+        message(&english_problem, "head_nip"),
+        "the appointment month (digits 13-14) must be 01-12"
+    );
+
+    let missing = app
+        .request(Method::GET, "/api/v1/agencies/999")
+        .header("accept-language", "id")
+        .send()
+        .await;
+    assert_eq!(missing.problem(404)["title"], "Tidak ditemukan");
+}
