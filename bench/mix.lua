@@ -35,7 +35,7 @@ function request()
   elseif pick == 6 then
     return wrk.format("GET", "/api/v1/agencies?per_page=20", auth)
   elseif pick == 7 then
-    return wrk.format("GET", "/api/v1/stats/innovations", auth)
+    return wrk.format("GET", "/api/v1/stats/innovations?group_by=lab_stage", auth)
   else
     local code = string.format("L%d-%d", id, counter)
     local headers = json
