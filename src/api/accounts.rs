@@ -127,7 +127,7 @@ pub fn guard_self(
 #[allow(dead_code)]
 pub struct AccountListParams {
     /// One role or several, comma-separated.
-    #[param(inline, value_type = Option<Role>, explode = false)]
+    #[param(inline, value_type = Option<Vec<Role>>, style = Form, explode = false, min_items = 1)]
     role: Option<String>,
     #[param(minimum = 1)]
     agency_id: Option<i64>,

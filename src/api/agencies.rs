@@ -345,7 +345,7 @@ fn revise(
 #[allow(dead_code)]
 pub struct AgencyListParams {
     /// One kind or several, comma-separated (`health_center,hospital`).
-    #[param(inline, value_type = Option<AgencyKind>, explode = false)]
+    #[param(inline, value_type = Option<Vec<AgencyKind>>, style = Form, explode = false, min_items = 1)]
     kind: Option<String>,
     #[param(minimum = 1)]
     parent_id: Option<i64>,

@@ -319,7 +319,7 @@ pub struct AgreementListParams {
     #[param(minimum = 2000, maximum = 2100)]
     year: Option<i64>,
     /// One status or several, comma-separated.
-    #[param(inline, value_type = Option<AgreementStatus>, explode = false)]
+    #[param(inline, value_type = Option<Vec<AgreementStatus>>, style = Form, explode = false, min_items = 1)]
     status: Option<String>,
     /// `number` (default) or `created_at`; prefix `-` for descending.
     #[param(pattern = "^-?(number|created_at)$", max_length = 11)]

@@ -17,8 +17,8 @@ pub fn complete(doc: &mut OpenApi) {
     link_created_resources(doc);
 }
 
-/// `If-Match` and `If-None-Match` are declared per operation by name; their bound is the
-/// one [`crate::http::limits`] enforces for every request.
+/// `If-Match` and `If-None-Match` are declared per operation by name; their bound, and the
+/// 400 past it, are the ones [`crate::http::limits`] enforces for every request.
 fn bound_condition_headers(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
         for operation in [
@@ -32,13 +32,23 @@ fn bound_condition_headers(doc: &mut OpenApi) {
         .flatten()
         {
             let parameters = operation.parameters.iter_mut().flatten();
+            let mut conditional = false;
             for parameter in parameters.filter(|p| {
                 p.parameter_in == ParameterIn::Header
                     && ["If-Match", "If-None-Match"].contains(&p.name.as_str())
             }) {
+                conditional = true;
                 if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
                     schema.max_length = Some(MAX_CONDITION_BYTES);
                 }
+            }
+            // An over-long condition is a 400 (`header_too_long`).
+            if conditional {
+                operation
+                    .responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
             }
         }
     }

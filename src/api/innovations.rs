@@ -387,18 +387,18 @@ pub struct InnovationListParams {
     #[param(minimum = 1)]
     agency_id: Option<i64>,
     /// One agency kind or several, comma-separated.
-    #[param(inline, value_type = Option<AgencyKind>, explode = false)]
+    #[param(inline, value_type = Option<Vec<AgencyKind>>, style = Form, explode = false, min_items = 1)]
     agency_kind: Option<String>,
     #[param(minimum = 1)]
     cohort_id: Option<i64>,
     /// One stage or several, comma-separated (`delivery,display`).
-    #[param(inline, value_type = Option<LabStage>, explode = false)]
+    #[param(inline, value_type = Option<Vec<LabStage>>, style = Form, explode = false, min_items = 1)]
     lab_stage: Option<String>,
     /// One status or several, comma-separated.
-    #[param(inline, value_type = Option<InnovationStatus>, explode = false)]
+    #[param(inline, value_type = Option<Vec<InnovationStatus>>, style = Form, explode = false, min_items = 1)]
     status: Option<String>,
     /// One form or several, comma-separated.
-    #[param(inline, value_type = Option<InnovationForm>, explode = false)]
+    #[param(inline, value_type = Option<Vec<InnovationForm>>, style = Form, explode = false, min_items = 1)]
     form: Option<String>,
     digital: Option<bool>,
     /// Launched on or after this date.
