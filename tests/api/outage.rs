@@ -345,3 +345,49 @@ async fn a_read_only_sqlite_file_is_a_503_not_a_500() {
     .await
     .problem(503);
 }
+
+/// A statement that waits longer than the query timeout (here: for a row another session
+/// holds) is cancelled by PostgreSQL and the request answered 503 `timeout`, never a hang;
+/// the change it would have made is not kept.
+#[actix_web::test]
+async fn a_statement_past_the_query_timeout_is_a_503_and_changes_nothing() {
+    if !backend_is_postgres() {
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.pool.query_timeout = Duration::from_millis(500);
+    })
+    .await;
+    let agency = app.create_agency(json!({})).await;
+    let mut holder = PgConnection::establish(app.state.config.database_url.target()).unwrap();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; SELECT id FROM agencies WHERE id = {} FOR UPDATE",
+            agency["id"]
+        ))
+        .unwrap();
+
+    let started = Instant::now();
+    let response = app
+        .request(Method::PATCH, &format!("/api/v1/agencies/{}", agency["id"]))
+        .raw(
+            "application/merge-patch+json",
+            r#"{"name": "Tidak Tersimpan"}"#,
+        )
+        .send()
+        .await;
+    let waited = started.elapsed();
+    holder.batch_execute("ROLLBACK").unwrap();
+
+    let problem = response.problem(503);
+    assert_eq!(problem["type"], "https://inovik.example/problems/timeout");
+    assert!(waited < Duration::from_secs(5), "no hang: {waited:?}");
+    let stored = app
+        .get(&format!("/api/v1/agencies/{}", agency["id"]))
+        .await
+        .json();
+    assert_eq!(
+        (stored["name"].as_str(), stored["version"].as_i64()),
+        (Some("Dinas Contoh"), Some(1))
+    );
+}
