@@ -3,11 +3,24 @@
 
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::link::LinkBuilder;
-use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Schema, Type};
 
 use crate::http::idempotency::MAX_KEY_LEN;
 use crate::http::limits::MAX_CONDITION_BYTES;
+
+/// The operations of a path item, for the passes that change every one of them.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
+}
 
 /// Completes the generated document; called wherever it is generated.
 pub fn complete(doc: &mut OpenApi) {
@@ -21,16 +34,7 @@ pub fn complete(doc: &mut OpenApi) {
 /// 400 past it, are the ones [`crate::http::limits`] enforces for every request.
 fn bound_condition_headers(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for operation in operations_mut(item) {
             let parameters = operation.parameters.iter_mut().flatten();
             let mut conditional = false;
             for parameter in parameters.filter(|p| {
@@ -59,16 +63,7 @@ fn bound_condition_headers(doc: &mut OpenApi) {
 /// [`crate::http::limits::MAX_HEADER_BYTES`].
 fn document_request_limits(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for operation in operations_mut(item) {
             for (status, component) in [("414", "UriTooLong"), ("431", "HeadersTooLarge")] {
                 operation
                     .responses

@@ -122,14 +122,8 @@ pub async fn middleware(
         Ok(response) => response.into_parts(),
         Err(error) => {
             // No response to keep: free the key (a 5xx status is never kept).
-            let _ = finish(
-                &state,
-                claim,
-                error.as_response_error().status_code(),
-                &[],
-                Bytes::new(),
-            )
-            .await;
+            let status = error.as_response_error().status_code();
+            finish(&state, claim, status, &[], Bytes::new()).await;
             return Err(error);
         }
     };
