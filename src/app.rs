@@ -107,6 +107,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                 !cors_origins.is_empty(),
                 cors(&cors_origins),
             ))
+            .wrap(from_fn(crate::metrics::middleware))
             .wrap(Logger::new(ACCESS_LOG_FORMAT))
     })
     .listen(listener)?

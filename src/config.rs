@@ -70,6 +70,8 @@ pub struct Config {
     pub idempotency_ttl: Duration,
     /// Origins allowed to call the API from a browser (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// Bearer token `/metrics` asks for; open to anyone when unset.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -161,6 +163,7 @@ impl Config {
                 24 * 3600,
             )?),
             cors_origins: cors_origins(var("INOVIK_CORS_ORIGINS").as_deref())?,
+            metrics_token: metrics_token(var("INOVIK_METRICS_TOKEN"))?,
         })
     }
 
@@ -193,6 +196,7 @@ impl Config {
             workers: Some(1),
             idempotency_ttl: Duration::from_secs(24 * 3600),
             cors_origins: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -248,6 +252,16 @@ impl Config {
         chrono::Utc::now()
             .with_timezone(&self.time_zone)
             .date_naive()
+    }
+}
+
+/// `INOVIK_METRICS_TOKEN`: long enough not to be guessed, if set at all.
+fn metrics_token(token: Option<String>) -> Result<Option<String>, String> {
+    match token {
+        Some(token) if token.len() < 16 => {
+            Err("INOVIK_METRICS_TOKEN must be at least 16 characters".into())
+        }
+        token => Ok(token),
     }
 }
 

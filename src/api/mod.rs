@@ -14,6 +14,7 @@ pub mod document;
 pub mod health;
 pub mod innovations;
 pub mod me;
+pub mod metrics;
 pub mod problems;
 pub mod reference;
 pub mod stage_transitions;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tokens: TokenKeys,
     pub passwords: PasswordHasher,
+    /// This process's counters, shared by its workers.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -56,8 +59,10 @@ impl AppState {
         )?;
         let (memory, iterations, parallelism) = auth.argon2;
         let passwords = PasswordHasher::new(memory, iterations, parallelism)?;
+        let metrics = Arc::new(crate::metrics::Metrics::new(&db));
         Ok(Self {
             db,
+            metrics,
             config: Arc::new(config),
             tokens,
             passwords,
@@ -111,7 +116,8 @@ impl AppState {
             (administrators only)."),
         (name = "reference", description = "Every enum of the API with labels in Indonesian \
             and English, for frontends."),
-        (name = "health", description = "Liveness and readiness probes."),
+        (name = "health", description = "Liveness and readiness probes, and Prometheus \
+            metrics."),
     )
 )]
 pub struct ApiDoc;
@@ -147,6 +153,17 @@ impl utoipa::Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "INOVIK_METRICS_TOKEN, at /metrics only, when the operator set one.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -164,7 +181,8 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))
         .service(scope("/api/v1/audit-events").configure(audit_events::configure))
         .service(scope("/api/v1/reference").configure(reference::configure))
-        .service(scope("/health").configure(health::configure));
+        .service(scope("/health").configure(health::configure))
+        .configure(metrics::configure);
 }
 
 /// The OpenAPI document, generated from the code (`inovik openapi` prints it).

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use diesel::Connection;
 use diesel::r2d2::{Pool, PooledConnection};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 
 pub use connection::{DbConnection, Manager, MultiBackend, Timeouts};
 pub use migrate::run_migrations;
@@ -83,6 +84,16 @@ pub struct Db {
     /// and `BEGIN` runs, avoids the "database is locked" errors two deferred transactions
     /// get when both try to write, and leaves the pool to readers meanwhile.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Seconds each request waited for a connection (for `/metrics`).
+    connection_wait: Histogram,
+}
+
+/// The pool's connections at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 impl Db {
@@ -105,7 +116,32 @@ impl Db {
             wait: options.connection_timeout,
             deadline: options.connection_timeout + options.query_timeout,
             sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+            // 0.1 ms to ~1.6 s: a healthy pool answers in microseconds, a starved one
+            // in up to the pool wait.
+            connection_wait: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
         }
+    }
+
+    /// The wait-for-a-connection histogram, shared with the metrics registry.
+    pub fn connection_wait(&self) -> &Histogram {
+        &self.connection_wait
+    }
+
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            in_use: state.connections - state.idle_connections,
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
+    }
+
+    /// A pooled connection for a request, its wait recorded.
+    fn checkout(pool: &Pool<Manager>, wait: &Histogram) -> ApiResult<PooledConnection<Manager>> {
+        let started = std::time::Instant::now();
+        let conn = pool.get();
+        wait.observe(started.elapsed().as_secs_f64());
+        Ok(conn?)
     }
 
     pub fn backend(&self) -> Backend {
@@ -130,8 +166,9 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let wait = self.connection_wait.clone();
         self.bounded(actix_web::web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = Self::checkout(&pool, &wait)?;
             query(&mut conn)
         }))
         .await
@@ -175,6 +212,7 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let wait = self.connection_wait.clone();
         let turn = match self.backend {
             Backend::Sqlite => Some(
                 tokio::time::timeout(self.wait, self.sqlite_writer.clone().lock_owned())
@@ -185,7 +223,7 @@ impl Db {
         };
         self.bounded(actix_web::web::block(move || {
             let _turn = turn;
-            let mut pooled = pool.get()?;
+            let mut pooled = Self::checkout(&pool, &wait)?;
             let conn: &mut DbConnection = &mut pooled;
             match conn {
                 DbConnection::Postgres(_) => conn.transaction(work),

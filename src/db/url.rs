@@ -8,6 +8,16 @@ pub enum Backend {
     Sqlite,
 }
 
+impl Backend {
+    /// `postgres` or `sqlite`, as metrics and logs name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
 /// A parsed `DATABASE_URL`. `Display` never shows a password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {

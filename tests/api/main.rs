@@ -21,6 +21,7 @@ mod idempotency;
 mod import;
 mod innovations;
 mod matrix;
+mod metrics;
 mod openapi;
 mod operations;
 mod outage;
