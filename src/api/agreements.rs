@@ -228,6 +228,8 @@ impl AgreementInput {
 /// A JSON merge patch of a draft agreement.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"number": "060/017/PK-INOV/2016", "statement": "Kepala Bagian Tata Pemerintahan \
+    berjanji meluncurkan MUTTU 1000 pada tahap Delivery."}))]
 pub struct AgreementPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = String, min_length = 1, max_length = 64)]
@@ -264,6 +266,10 @@ pub struct SignRequest {
 
 /// The check anyone can make of a signed agreement.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "content_hash": "9f2c1d0e8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817263",
+    "recomputed_hash": "9f2c1d0e8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817263",
+    "matches": true, "canonical_document": null}))]
 pub struct Verification {
     /// The hash stored at signing.
     pub content_hash: Option<String>,
@@ -884,7 +890,9 @@ pub async fn cancel_agreement(
     operation_id = "get_performance_agreement_document",
     params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
     responses(
-        (status = 200, description = "The printable page", body = String, content_type = "text/html"),
+        (status = 200, description = "The printable page", content(
+            (String = "text/html", example = json!("<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Perjanjian Kinerja Inovasi 060/017/PK-INOV/2016</title>...</head><body><h1>PERJANJIAN KINERJA INOVASI TAHUN 2016</h1><p>Nomor: 060/017/PK-INOV/2016<br>Bagian Tata Pemerintahan Setda<br>Status: Ditandatangani</p>...</body></html>")),
+        )),
         (status = 401, response = super::problems::Unauthorized),
         (status = 404, response = super::problems::NotFound),
         (status = 503, response = super::problems::Unavailable),

@@ -73,6 +73,10 @@ impl From<ClientRow> for ApiClient {
 
 /// A client with its secret: the only time the secret is shown. Store it now.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "client_id": "ck_3f9a1c0b7d2e4a61", "name": "SIPD Kemendagri",
+    "role": "viewer", "agency_id": null, "active": true, "version": 1,
+    "created_at": "2016-10-12T03:00:00.000000Z", "updated_at": "2016-10-12T03:00:00.000000Z",
+    "client_secret": "q0X8mJ3tK9vR2wL5yN7bC4dF6gH1jP0sT8uV3xZ5aE2"}))]
 pub struct ApiClientWithSecret {
     #[serde(flatten)]
     pub client: ApiClient,
@@ -96,6 +100,7 @@ pub struct ApiClientInput {
 /// A merge patch of a client: `name`, `role`, `agency_id`, `active`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "agency_editor", "agency_id": 3}))]
 pub struct ApiClientPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = String, min_length = 1, max_length = 200)]

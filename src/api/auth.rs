@@ -68,6 +68,8 @@ pub struct TokenResponse {
 /// A revocation request (RFC 7009).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "nDuf_aKDvfPpaYRx3g0v7aq2Hx75sClwE_pANXWFuqI",
+    "token_type_hint": "refresh_token"}))]
 pub struct RevokeRequest {
     /// The refresh token to revoke (with every token of its sign-in).
     #[schema(required = true, nullable = false, min_length = 1, max_length = 128)]

@@ -179,6 +179,7 @@ impl CommitmentInput {
 /// A JSON merge patch of a draft's commitment.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"target_value": "1000", "unit": "sertifikat", "due_on": "2016-12-31"}))]
 pub struct CommitmentPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = i64, minimum = 1)]

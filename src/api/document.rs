@@ -28,6 +28,74 @@ pub fn complete(doc: &mut OpenApi) {
     document_request_limits(doc);
     bound_condition_headers(doc);
     link_created_resources(doc);
+    add_list_examples(doc);
+    add_reference_example(doc);
+}
+
+/// The reference values' example is the answer itself, built by the same code.
+fn add_reference_example(doc: &mut OpenApi) {
+    let answer = serde_json::to_value(super::reference::Reference::build()).ok();
+    let content = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/reference")
+        .and_then(|item| item.get.as_mut())
+        .and_then(|get| get.responses.responses.get_mut("200"))
+        .and_then(|response| match response {
+            RefOr::T(response) => response.content.get_mut("application/json"),
+            RefOr::Ref(_) => None,
+        });
+    if let Some(content) = content {
+        content.example = answer;
+    }
+}
+
+/// A list's examples, JSON page and CSV, made from its item schema's example: the record
+/// the single-item operations show, so every list tells the same story and no example
+/// can drift from its schema.
+fn add_list_examples(doc: &mut OpenApi) {
+    let schemas = doc
+        .components
+        .as_ref()
+        .map(|components| components.schemas.clone())
+        .unwrap_or_default();
+    // `Page_Innovation` -> the columns and example of `Innovation`.
+    let item_of = |location: &str| {
+        let name = location.strip_prefix("#/components/schemas/Page_")?;
+        match schemas.get(name)? {
+            RefOr::T(Schema::Object(object)) => Some((
+                object.properties.keys().cloned().collect::<Vec<_>>(),
+                object.example.clone()?,
+            )),
+            _ => None,
+        }
+    };
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let Some(json) = response.content.get_mut("application/json") else {
+                    continue;
+                };
+                let Some(RefOr::Ref(page)) = &json.schema else {
+                    continue;
+                };
+                let Some((columns, example)) = item_of(&page.ref_location) else {
+                    continue;
+                };
+                json.example = Some(serde_json::json!({
+                    "items": [example], "page": 1, "per_page": 20, "total": 1,
+                    "next_cursor": null,
+                }));
+                if let Some(csv) = response.content.get_mut("text/csv") {
+                    let text = crate::http::csv::text(&columns, std::slice::from_ref(&example));
+                    csv.example = Some(serde_json::Value::String(text));
+                }
+            }
+        }
+    }
 }
 
 /// `If-Match` and `If-None-Match` are declared per operation by name; their bound, and the

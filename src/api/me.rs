@@ -61,6 +61,7 @@ pub async fn get_me(actor: RequestActor) -> ApiResult<HttpResponse> {
 /// A change of one's own password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "gong-pendopo-2016", "new_password": "kebumen-beriman-2017"}))]
 pub struct PasswordChange {
     #[validate(length(max = 128))]
     #[schema(format = Password, max_length = 128)]

@@ -29,7 +29,11 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
                     "# HELP inovik_http_requests_total HTTP requests answered, by method, route template and status.\n\
                      # TYPE inovik_http_requests_total counter\n\
                      inovik_http_requests_total{method=\"GET\",route=\"/api/v1/innovations/{id}\",status=\"200\"} 42\n")),
-                (String = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
+                (String = "application/openmetrics-text; version=1.0.0; charset=utf-8", example = json!(
+                    "# HELP inovik_db_pool_in_use_connections Database connections lent to requests\n\
+                     # TYPE inovik_db_pool_in_use_connections gauge\n\
+                     inovik_db_pool_in_use_connections 3\n\
+                     # EOF\n")),
             )),
         (status = 401, response = super::problems::Unauthorized),
     )

@@ -138,6 +138,10 @@ pub struct BulkTransitionRequest {
 
 /// The moves that were made.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"transitions": [{"id": 31, "innovation_id": 7, "from_stage": "design",
+    "to_stage": "delivery", "occurred_at": "2016-10-12T03:00:00.000000Z", "actor_type": "user",
+    "actor_name": "admin", "note": "Peluncuran tahap Deliveri oleh Bupati", "evidence_url": null,
+    "reason": null, "launched_on": "2016-10-12"}]}))]
 pub struct BulkTransitionResult {
     pub transitions: Vec<StageTransition>,
 }

@@ -111,6 +111,7 @@ pub struct UserPatch {
 /// A new password set by an administrator.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": "kebumen-beriman-2017"}))]
 pub struct PasswordReset {
     #[schema(format = Password, min_length = 12, max_length = 128)]
     pub password: String,

@@ -38,6 +38,14 @@ pub fn line<T: Serialize>(columns: &[String], row: &T, delimiter: u8) -> Vec<u8>
     record(&cells, delimiter)
 }
 
+/// A CSV export of `rows` as the server writes it (header, then one line per row),
+/// without the byte-order mark: for examples in the OpenAPI document.
+pub fn text(columns: &[String], rows: &[Value]) -> String {
+    let mut bytes = record(columns, b',');
+    bytes.extend(lines(columns, rows, b','));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),

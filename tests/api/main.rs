@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod cohorts;
 mod concurrency;
+mod docs;
 mod errors;
 mod idempotency;
 mod import;

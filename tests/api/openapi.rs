@@ -117,3 +117,54 @@ fn check_bounded(
         }
     }
 }
+
+/// Swagger UI and generated clients show examples: every request body and every success
+/// response with content has one (on the media type, its schema, or an array's items).
+#[test]
+fn every_body_has_an_example() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&inovik::api::openapi().to_json().unwrap()).unwrap();
+    let components = &doc["components"];
+    let resolve = |value: &serde_json::Value| -> serde_json::Value {
+        let mut value = value.clone();
+        while let Some(reference) = value["$ref"].as_str() {
+            let mut target = components;
+            for part in reference.split('/').skip(2) {
+                target = &target[part];
+            }
+            value = target.clone();
+        }
+        value
+    };
+    let has_example = |media: &serde_json::Value| {
+        let schema = resolve(&media["schema"]);
+        let items = resolve(&schema["items"]);
+        [media, &schema, &items]
+            .iter()
+            .any(|v| !v["example"].is_null() || v["examples"].is_array())
+    };
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            let request = resolve(&operation["requestBody"]);
+            for (media_type, media) in request["content"].as_object().into_iter().flatten() {
+                if !has_example(media) {
+                    missing.push(format!("{name} request {media_type}"));
+                }
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let response = resolve(response);
+                for (media_type, media) in response["content"].as_object().into_iter().flatten() {
+                    if !has_example(media) {
+                        missing.push(format!("{name} {status} {media_type}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no example:\n{}", missing.join("\n"));
+}
