@@ -74,6 +74,12 @@ impl Metrics {
             Unit::Seconds,
             db.connection_wait().clone(),
         );
+        registry.register(
+            "db_statements",
+            "SQL statements run on pooled connections (a list page runs the same number \
+             whatever its size)",
+            db.statements().clone(),
+        );
         registry.register_collector(Box::new(PoolCollector { db: db.clone() }));
         registry.register(
             "build",

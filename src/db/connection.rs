@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, R2D2Connection};
 
@@ -43,6 +43,19 @@ fn sqlite_session(busy_timeout: Duration) -> String {
 pub struct Manager {
     url: DatabaseUrl,
     timeouts: Timeouts,
+    /// Counts the statements of pooled connections (for `/metrics`).
+    statements: prometheus_client::metrics::counter::Counter,
+}
+
+/// Counts every statement a pooled connection runs once its session is set up, and logs
+/// it at `trace` under the target `inovik::sql` (`RUST_LOG=inovik::sql=trace`).
+fn count_statements(counter: prometheus_client::metrics::counter::Counter) -> impl Instrumentation {
+    move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            counter.inc();
+            log::trace!(target: "inovik::sql", "{query}");
+        }
+    }
 }
 
 /// How long a connection's statements may run (PostgreSQL) and wait for a lock (SQLite).
@@ -60,8 +73,16 @@ const TOOL_TIMEOUTS: Timeouts = Timeouts {
 };
 
 impl Manager {
-    pub fn new(url: DatabaseUrl, timeouts: Timeouts) -> Self {
-        Self { url, timeouts }
+    pub fn new(
+        url: DatabaseUrl,
+        timeouts: Timeouts,
+        statements: prometheus_client::metrics::counter::Counter,
+    ) -> Self {
+        Self {
+            url,
+            timeouts,
+            statements,
+        }
     }
 
     /// Opens one connection; the error is one line (libpq's are several).
@@ -105,7 +126,9 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
-        Self::open(&self.url, self.timeouts)
+        let mut conn = Self::open(&self.url, self.timeouts)?;
+        conn.set_instrumentation(count_statements(self.statements.clone()));
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {

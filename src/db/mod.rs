@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use diesel::Connection;
 use diesel::r2d2::{Pool, PooledConnection};
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 
 pub use connection::{DbConnection, Manager, MultiBackend, Timeouts};
@@ -86,6 +87,8 @@ pub struct Db {
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// Seconds each request waited for a connection (for `/metrics`).
     connection_wait: Histogram,
+    /// Statements run on pooled connections (for `/metrics`).
+    statements: Counter,
 }
 
 /// The pool's connections at one moment.
@@ -99,6 +102,7 @@ pub struct PoolState {
 impl Db {
     /// Builds the pool without opening connections: the first request (or `check`) does.
     pub fn new(url: &DatabaseUrl, options: &PoolOptions) -> Self {
+        let statements = Counter::default();
         let pool = Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
@@ -109,6 +113,7 @@ impl Db {
                     statement: options.query_timeout,
                     busy: options.connection_timeout,
                 },
+                statements.clone(),
             ));
         Self {
             pool,
@@ -119,7 +124,13 @@ impl Db {
             // 0.1 ms to ~1.6 s: a healthy pool answers in microseconds, a starved one
             // in up to the pool wait.
             connection_wait: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
+            statements,
         }
+    }
+
+    /// The count of statements run on pooled connections, shared with the metrics registry.
+    pub fn statements(&self) -> &Counter {
+        &self.statements
     }
 
     /// The wait-for-a-connection histogram, shared with the metrics registry.

@@ -147,3 +147,71 @@ async fn a_metrics_token_keeps_everyone_else_out() {
     assert_eq!(scraper.status, 200);
     assert!(scraper.text().contains("inovik_http_requests_total"));
 }
+
+/// Statements the app ran for one `GET path`, read from `/metrics` before and after.
+async fn statements_for(app: &crate::helpers::TestApp, path: &str) -> (f64, usize) {
+    let count = || async {
+        let metrics = app.get_anonymous("/metrics").await.text();
+        sample(&metrics, "inovik_db_statements_total").expect("the statement counter")
+    };
+    let before = count().await;
+    let response = app.get(path).await;
+    assert_eq!(response.status, 200, "{path}: {}", response.text());
+    let rows = if path.contains("format=csv") {
+        response.text().lines().count() - 1
+    } else {
+        response.json()["items"].as_array().unwrap().len()
+    };
+    (count().await - before, rows)
+}
+
+/// No N+1: a page of 1 and a page of 100 cost the same number of SQL statements.
+#[actix_web::test]
+async fn a_list_runs_the_same_statements_whatever_its_page_size() {
+    let app = spawn_app().await;
+    let cohort = app.create_cohort("Laboratorium Inovasi Kebumen 2016").await;
+    let mut agencies = Vec::new();
+    for code in ["BAG-HUKUM", "BAG-TAPEM", "DINKES"] {
+        agencies.push(app.create_agency(json!({"code": code})).await);
+    }
+    let mut last = json!(null);
+    for i in 0..12 {
+        let agency = &agencies[i % agencies.len()];
+        last = app
+            .create_innovation(
+                &cohort["id"],
+                &agency["id"],
+                json!({"name": format!("Inovasi {i}")}),
+            )
+            .await;
+    }
+    app.advance_to(&last, "delivery").await;
+    for user in ["rina", "budi", "sari"] {
+        app.create_account(user, "viewer", None).await;
+    }
+
+    let transitions = format!("/api/v1/innovations/{}/stage-transitions", last["id"]);
+    for list in [
+        "/api/v1/innovations?sort=name",
+        "/api/v1/innovations?cursor=",
+        "/api/v1/innovations?lab_stage=drum_up,delivery&q=inovasi",
+        "/api/v1/innovations?format=csv",
+        "/api/v1/agencies?",
+        "/api/v1/users?",
+        "/api/v1/audit-events?",
+        &format!("{transitions}?"),
+    ] {
+        let separator = if list.ends_with('?') { "" } else { "&" };
+        let (small, one) = statements_for(&app, &format!("{list}{separator}per_page=1")).await;
+        let (large, many) = statements_for(&app, &format!("{list}{separator}per_page=100")).await;
+        if !list.contains("format=csv") {
+            assert_eq!(one, 1, "{list}");
+        }
+        assert!(many > 2, "{list}: {many} rows");
+        assert!(small >= 1.0, "{list}: statements are counted");
+        assert_eq!(
+            small, large,
+            "{list}: {small} statements for 1 row, {large} for {many}"
+        );
+    }
+}
