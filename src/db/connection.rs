@@ -1,6 +1,6 @@
 //! One connection type over both backends, and the pool manager that opens it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
@@ -47,14 +47,56 @@ pub struct Manager {
     statements: prometheus_client::metrics::counter::Counter,
 }
 
-/// Counts every statement a pooled connection runs once its session is set up, and logs
-/// it at `trace` under the target `inovik::sql` (`RUST_LOG=inovik::sql=trace`).
-fn count_statements(counter: prometheus_client::metrics::counter::Counter) -> impl Instrumentation {
-    move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            counter.inc();
-            log::trace!(target: "inovik::sql", "{query}");
+/// What a pooled connection's instrumentation keeps about it: it counts every statement
+/// (for `/metrics`; `RUST_LOG=inovik::sql=trace` logs each), notes when it was last used,
+/// and whether an error showed that the server is gone, so the pool drops it.
+pub struct ConnectionWatch {
+    statements: prometheus_client::metrics::counter::Counter,
+    last_used: Instant,
+    lost: bool,
+}
+
+impl Instrumentation for ConnectionWatch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartQuery { query, .. } => {
+                self.statements.inc();
+                log::trace!(target: "inovik::sql", "{query}");
+            }
+            InstrumentationEvent::FinishQuery { error, .. } => {
+                self.last_used = Instant::now();
+                if error.is_some_and(crate::error::breaks_connection) {
+                    self.lost = true;
+                }
+            }
+            _ => {}
         }
+    }
+}
+
+impl ConnectionWatch {
+    fn of(conn: &mut DbConnection) -> Option<&mut Self> {
+        let instrumentation = match conn {
+            DbConnection::Postgres(conn) => conn.instrumentation(),
+            DbConnection::Sqlite(conn) => conn.instrumentation(),
+        };
+        instrumentation.downcast_mut::<Self>()
+    }
+
+    /// How long since the connection last ran a statement (zero if it is not watched).
+    pub fn idle(conn: &mut DbConnection) -> Duration {
+        Self::of(conn).map_or(Duration::ZERO, |watch| watch.last_used.elapsed())
+    }
+
+    /// Marks the connection dead: the pool closes it instead of lending it again.
+    pub fn mark_lost(conn: &mut DbConnection) {
+        if let Some(watch) = Self::of(conn) {
+            watch.lost = true;
+        }
+    }
+
+    fn is_lost(conn: &mut DbConnection) -> bool {
+        Self::of(conn).is_some_and(|watch| watch.lost)
     }
 }
 
@@ -127,7 +169,11 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let mut conn = Self::open(&self.url, self.timeouts)?;
-        conn.set_instrumentation(count_statements(self.statements.clone()));
+        conn.set_instrumentation(ConnectionWatch {
+            statements: self.statements.clone(),
+            last_used: Instant::now(),
+            lost: false,
+        });
         Ok(conn)
     }
 
@@ -137,9 +183,10 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        match conn {
-            DbConnection::Postgres(c) => c.is_broken(),
-            DbConnection::Sqlite(c) => c.is_broken(),
-        }
+        ConnectionWatch::is_lost(conn)
+            || match conn {
+                DbConnection::Postgres(c) => c.is_broken(),
+                DbConnection::Sqlite(c) => c.is_broken(),
+            }
     }
 }

@@ -14,7 +14,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 
-pub use connection::{DbConnection, Manager, MultiBackend, Timeouts};
+pub use connection::{ConnectionWatch, DbConnection, Manager, MultiBackend, Timeouts};
 pub use migrate::run_migrations;
 pub use url::{Backend, DatabaseUrl};
 
@@ -58,6 +58,9 @@ fn immediate_transaction<T>(
         }
     }
 }
+
+/// How long a pooled connection may sit unused before it is pinged before use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 /// Pool settings (see [`crate::config::Config`]).
 #[derive(Debug, Clone)]
@@ -106,6 +109,10 @@ impl Db {
         let pool = Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
+            // Not a `SELECT 1` before every use: it was a round trip, and most of the
+            // service's CPU, on every request (bench/README.md). `checkout` pings only a
+            // connection idle for a while, and one that failed as dead is never lent again.
+            .test_on_check_out(false)
             .connection_timeout(options.connection_timeout)
             .build_unchecked(Manager::new(
                 url.clone(),
@@ -147,12 +154,31 @@ impl Db {
         }
     }
 
-    /// A pooled connection for a request, its wait recorded.
+    /// A pooled connection for a request, its wait recorded. A connection idle for longer
+    /// than [`IDLE_BEFORE_PING`] is pinged first (the server may have restarted meanwhile);
+    /// a dead one is dropped from the pool and the next one tried.
     fn checkout(pool: &Pool<Manager>, wait: &Histogram) -> ApiResult<PooledConnection<Manager>> {
         let started = std::time::Instant::now();
-        let conn = pool.get();
+        let mut attempts = 0;
+        let conn = loop {
+            let mut conn = match pool.get() {
+                Ok(conn) => conn,
+                Err(error) => break Err(error.into()),
+            };
+            attempts += 1;
+            if ConnectionWatch::idle(&mut conn) < IDLE_BEFORE_PING
+                || diesel::connection::SimpleConnection::batch_execute(&mut *conn, "SELECT 1")
+                    .is_ok()
+            {
+                break Ok(conn);
+            }
+            ConnectionWatch::mark_lost(&mut conn);
+            if attempts > pool.max_size() {
+                break Err(ApiError::Unavailable);
+            }
+        };
         wait.observe(started.elapsed().as_secs_f64());
-        Ok(conn?)
+        conn
     }
 
     pub fn backend(&self) -> Backend {

@@ -559,17 +559,27 @@ fn oauth_slug(error: &str) -> &'static str {
 }
 
 /// Whether a database error means the server went away or is busy (a 503 the client may
-/// retry), not that the query was wrong. libpq reports a connection killed mid-query (an
-/// administrator shutdown, a failover) only in its message.
+/// retry), not that the query was wrong.
 fn connection_lost(message: &str) -> bool {
-    const SIGNS: &[&str] = &[
-        // SQLite, once its busy timeout is spent, or when its file cannot be written:
+    const SQLITE_BUSY_OR_UNWRITABLE: &[&str] = &[
+        // Once its busy timeout is spent, or when its file cannot be written:
         "database is locked",
         "attempt to write a readonly database",
         "unable to open database file",
         "disk I/O error",
         "database or disk is full",
-        // PostgreSQL / libpq:
+    ];
+    server_gone(message)
+        || SQLITE_BUSY_OR_UNWRITABLE
+            .iter()
+            .any(|sign| message.contains(sign))
+}
+
+/// Whether a PostgreSQL error means the connection itself is dead, so the pool must not
+/// lend it again. libpq reports a connection killed mid-query (an administrator shutdown,
+/// a failover) only in its message.
+pub fn server_gone(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
         "server closed the connection unexpectedly",
         "terminating connection",
         "could not receive data from server",
@@ -580,6 +590,17 @@ fn connection_lost(message: &str) -> bool {
         "SSL connection has been closed",
     ];
     SIGNS.iter().any(|sign| message.contains(sign))
+}
+
+/// Whether `error` leaves its connection unusable (see [`server_gone`]).
+pub fn breaks_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+        | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => true,
+        Error::DatabaseError(_, info) => server_gone(info.message()),
+        _ => false,
+    }
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -391,3 +391,51 @@ async fn a_statement_past_the_query_timeout_is_a_503_and_changes_nothing() {
         (Some("Dinas Contoh"), Some(1))
     );
 }
+
+/// Every pooled connection killed by the server (as a restart or `pg_terminate_backend`
+/// does) while the service sits idle: the pool pings a connection idle for over a second
+/// before lending it, so the next request finds a live one and is answered 200. One that
+/// fails mid-use is dropped, never lent again.
+#[actix_web::test]
+async fn connections_the_server_killed_are_not_lent_again() {
+    if !backend_is_postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    app.create_agency(json!({})).await;
+    let url = app.state.config.database_url.target().to_owned();
+    let mut admin = PgConnection::establish(&url).unwrap();
+    let kill_the_pool = |admin: &mut PgConnection| {
+        admin
+            .batch_execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .unwrap();
+    };
+
+    kill_the_pool(&mut admin);
+    actix_web::rt::time::sleep(Duration::from_millis(1200)).await;
+    for _ in 0..6 {
+        assert_eq!(
+            app.get("/api/v1/agencies").await.status,
+            200,
+            "pinged, replaced"
+        );
+    }
+
+    // Killed under the service's feet with no time to notice: at most one answer per dead
+    // connection is a 503 (the client retries), and the pool heals.
+    kill_the_pool(&mut admin);
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(app.get("/api/v1/agencies").await.status.as_u16());
+    }
+    assert!(
+        statuses.iter().all(|s| [200, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.last(), Some(&200), "{statuses:?}");
+    let pool = app.state.db.pool_state();
+    assert!(pool.in_use + pool.idle <= pool.max, "{pool:?}");
+}
