@@ -69,6 +69,7 @@ fn cors(origins: &[String]) -> Cors {
 /// The HTTP server on `listener`, ready to be awaited (or spawned, in tests).
 pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
+    let pool_size = state.config.pool.max_size as usize;
     let json_limit = state.config.json_limit;
     let cors_origins = state.config.cors_origins.clone();
     let mut server = HttpServer::new(move || {
@@ -114,8 +115,15 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
     .shutdown_timeout(30)
     .client_request_timeout(Duration::from_secs(10))
     .keep_alive(Duration::from_secs(75));
-    if let Some(workers) = workers {
-        server = server.workers(workers);
-    }
+    let workers = workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    // Database work runs on each worker's blocking threads, one connection each: threads
+    // beyond the pool's share only wait for a connection, and each costs a stack and a
+    // malloc arena (bench/README.md: peak RSS under 64 connections).
+    let pool_share = pool_size.div_ceil(workers);
+    server = server
+        .workers(workers)
+        .worker_max_blocking_threads(pool_share.max(2));
     Ok(server.run())
 }
