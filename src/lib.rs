@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod memory;
 pub mod metrics;
 pub mod operator;
 pub mod policy;

@@ -83,6 +83,7 @@ enum ImportWhat {
 }
 
 fn main() -> ExitCode {
+    inovik::memory::tune_allocator();
     // A missing .env is normal; a broken one is worth saying.
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()

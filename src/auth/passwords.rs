@@ -1,8 +1,11 @@
 //! Argon2id hashing of passwords and client secrets, run on the blocking pool because a
 //! hash takes tens of milliseconds of CPU by design.
 
+use std::sync::Arc;
+
 use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -13,6 +16,10 @@ pub struct PasswordHasher {
     /// A hash of nothing in particular, verified against when an account does not exist,
     /// so that "no such user" takes as long as "wrong password".
     decoy: String,
+    /// Hashes running at once, at most one per core: each takes its memory cost (19 MiB
+    /// by default) and a blocking thread the database work also needs, so a burst of
+    /// sign-ins queues here instead of exhausting memory or starving other requests.
+    running: Arc<Semaphore>,
 }
 
 impl PasswordHasher {
@@ -20,9 +27,11 @@ impl PasswordHasher {
     pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self, String> {
         let params = Params::new(memory_kib, iterations, parallelism, None)
             .map_err(|e| format!("invalid Argon2 parameters: {e}"))?;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let mut hasher = Self {
             params,
             decoy: String::new(),
+            running: Arc::new(Semaphore::new(cores)),
         };
         hasher.decoy = hasher
             .hash_now("decoy password for absent accounts")
@@ -54,6 +63,7 @@ impl PasswordHasher {
 
     /// Hashes `password` on the blocking pool.
     pub async fn hash(&self, password: String) -> ApiResult<String> {
+        let _turn = self.running.acquire().await.map_err(ApiError::internal)?;
         let hasher = self.clone();
         actix_web::web::block(move || hasher.hash_now(&password))
             .await
@@ -63,6 +73,7 @@ impl PasswordHasher {
     /// Checks `password` against `hash` (or against the decoy when there is no account) on
     /// the blocking pool.
     pub async fn verify(&self, password: String, hash: Option<String>) -> ApiResult<bool> {
+        let _turn = self.running.acquire().await.map_err(ApiError::internal)?;
         let hasher = self.clone();
         actix_web::web::block(move || match hash {
             Some(hash) => hasher.verify_now(&password, &hash),
