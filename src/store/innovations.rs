@@ -546,18 +546,31 @@ macro_rules! apply_filters {
         if let Some(agency_id) = filters.agency_id {
             query = query.filter(innovations::agency_id.eq(agency_id));
         }
+        // A subquery rather than a condition on the joined agency, so that counts need no
+        // join at all.
         if let Some(kinds) = &filters.agency_kind {
+            // Aliased: the page's query joins `agencies` as well.
+            let of_kind = diesel::alias!(agencies as agencies_of_kind);
             query = query.filter(
-                agencies::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                innovations::agency_id.eq_any(
+                    of_kind
+                        .filter(
+                            of_kind
+                                .field(agencies::kind)
+                                .eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+                        )
+                        .select(of_kind.field(agencies::id)),
+                ),
             );
         }
         if let Some(cohort_id) = filters.cohort_id {
             query = query.filter(innovations::cohort_id.eq(cohort_id));
         }
+        // By rank, which the service keeps with the stage: one index on (cohort or agency,
+        // rank) then serves both this filter and the public's "launched only".
         if let Some(stages) = &filters.lab_stage {
             query = query.filter(
-                innovations::lab_stage
-                    .eq_any(stages.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                innovations::stage_rank.eq_any(stages.iter().map(|s| s.rank()).collect::<Vec<_>>()),
             );
         }
         if let Some(statuses) = &filters.status {
@@ -605,6 +618,16 @@ fn filtered<'a>(
     )
 }
 
+/// How many innovations match `filters`: on the innovations table alone, since every
+/// filter is on its columns (the joins only add names to a page's rows).
+fn count(conn: &mut DbConnection, filters: &InnovationFilters) -> ApiResult<i64> {
+    Ok(
+        apply_filters!(innovations::table.into_boxed::<MultiBackend>(), filters)
+            .count()
+            .get_result(conn)?,
+    )
+}
+
 /// One page (plus one row) and, in page mode, the total.
 pub fn list(
     conn: &mut DbConnection,
@@ -612,7 +635,7 @@ pub fn list(
     controls: &ListControls<InnovationSort>,
 ) -> ApiResult<(Vec<InnovationView>, Option<i64>)> {
     let total = if controls.wants_total() {
-        Some(filtered(filters).count().get_result::<i64>(conn)?)
+        Some(count(conn, filters)?)
     } else {
         None
     };
@@ -732,12 +755,12 @@ pub fn stats(
     group_by: GroupBy,
 ) -> ApiResult<Vec<(String, String, i64)>> {
     use diesel::dsl::count_star;
+    // Joined only to what the grouping names: counting by stage, form or digital reads
+    // the innovations table alone.
     macro_rules! grouped {
-        ($($column:expr),+) => {
+        ($table:expr; $($column:expr),+) => {
             apply_filters!(
-                innovations::table
-                    .inner_join(agencies::table)
-                    .inner_join(cohorts::table)
+                $table
                     .group_by(($($column),+))
                     .select(($($column),+, count_star()))
                     .into_boxed::<MultiBackend>(),
@@ -745,19 +768,25 @@ pub fn stats(
             )
         };
     }
+    let with_agencies = || innovations::table.inner_join(agencies::table);
     let mut groups: Vec<(String, String, i64)> = match group_by {
         GroupBy::Agency => {
-            grouped!(agencies::code, agencies::name).load::<(String, String, i64)>(conn)?
+            grouped!(with_agencies(); agencies::code, agencies::name)
+                .load::<(String, String, i64)>(conn)?
         }
-        GroupBy::Cohort => grouped!(cohorts::id, cohorts::name)
-            .load::<(i64, String, i64)>(conn)?
-            .into_iter()
-            .map(|(id, name, count)| (id.to_string(), name, count))
-            .collect(),
-        GroupBy::AgencyKind => labelled(grouped!(agencies::kind).load(conn)?),
-        GroupBy::LabStage => labelled(grouped!(innovations::lab_stage).load(conn)?),
-        GroupBy::Form => labelled(grouped!(innovations::form).load(conn)?),
-        GroupBy::Digital => grouped!(innovations::digital)
+        GroupBy::Cohort => {
+            grouped!(innovations::table.inner_join(cohorts::table); cohorts::id, cohorts::name)
+                .load::<(i64, String, i64)>(conn)?
+                .into_iter()
+                .map(|(id, name, count)| (id.to_string(), name, count))
+                .collect()
+        }
+        GroupBy::AgencyKind => labelled(grouped!(with_agencies(); agencies::kind).load(conn)?),
+        GroupBy::LabStage => {
+            labelled(grouped!(innovations::table; innovations::lab_stage).load(conn)?)
+        }
+        GroupBy::Form => labelled(grouped!(innovations::table; innovations::form).load(conn)?),
+        GroupBy::Digital => grouped!(innovations::table; innovations::digital)
             .load::<(bool, i64)>(conn)?
             .into_iter()
             .map(|(digital, count)| (digital.to_string(), digital.to_string(), count))
