@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-BINARY = ROOT / "target" / "release" / "inovik"
+BINARY = ROOT / "target" / "release" / "inovik"  # --binary replaces it
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 JWT_SECRET = "benchmark-only-secret-that-is-long-enough"
 ADMIN = "bench-admin"
@@ -235,6 +235,18 @@ class Service:
         with urllib.request.urlopen(self.base + "/api/v1/auth/token", data=data) as answer:
             return json.load(answer)["access_token"]
 
+    def drain(self, limit=120):
+        """Waits until no request holds a database connection: wrk stops sending at the
+        end of a round, but what it left queued still runs, and would weigh on the next."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            with urllib.request.urlopen(self.base + "/metrics", timeout=10) as answer:
+                text = answer.read().decode()
+            in_use = re.search(r"^inovik_db_pool_in_use_connections (\d+)", text, re.M)
+            if in_use and in_use.group(1) == "0":
+                return
+            time.sleep(0.2)
+
     def logged_errors(self):
         text = Path(self.log.name).read_text(errors="replace")
         return [line for line in text.splitlines() if "ERROR" in line or "panicked" in line]
@@ -263,6 +275,7 @@ def wrk(service, database, scenario, token, connections, seconds, profile=None):
     cpu = service.cpu_seconds() - cpu_before
     if perf:
         perf.wait()
+    service.drain()
     match = re.search(r"^RESULT (.*)$", output, re.M)
     figures = {k: int(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
     requests = figures["requests"]
@@ -376,7 +389,7 @@ def measure(backend, scale, args):
         token = service.token()
         for scenario in args.scenarios:
             log(f"{backend} {scale} {scenario}: warm-up")
-            wrk(service, database, scenario, token, args.connections, 2)
+            wrk(service, database, scenario, token, args.connections, min(2, args.seconds))
             ours, theirs = [], []
             for round_number in range(args.rounds):
                 log(f"{backend} {scale} {scenario}: round {round_number + 1}, inovik")
@@ -394,7 +407,10 @@ def measure(backend, scale, args):
             result["scenarios"][scenario] = {"ours": ours, "pgbench": theirs}
         if args.csv:
             log(f"{backend} {scale} csv export")
-            result["csv"] = csv_export(service, token, database, args.rounds)
+            try:
+                result["csv"] = csv_export(service, token, database, args.rounds)
+            except (urllib.error.URLError, OSError) as error:
+                result["csv_error"] = str(error)
         result["logged_errors"] = service.logged_errors()
     finally:
         service.stop()
@@ -436,6 +452,9 @@ def report(results, args, command):
              ""]
     for result in results:
         lines += [f"## {result['backend']}, {result['scale']} innovations", ""]
+        if result.get("failure"):
+            lines += [f"Failed: `{result['failure']}`", ""]
+            continue
         if result["seed_seconds"] is not None:
             lines += [f"Seeded in {result['seed_seconds']:.1f} s.", ""]
         lines += [f"Start to `/health/ready` 200 (migrations applied, median of 5): "
@@ -469,11 +488,13 @@ def report(results, args, command):
                 copy = statistics.median(r["copy_seconds"] for r in runs)
                 line += f"; psql COPY of the same rows {copy:.2f} s (ratio {copy / seconds:.2f})"
             lines += ["", line + "."]
+        if result.get("csv_error"):
+            lines += ["", f"CSV export failed: `{result['csv_error']}`."]
         if result.get("logged_errors"):
             lines += ["", "Errors in the service log:", "", "```",
                       *result["logged_errors"][:20], "```"]
         lines.append("")
-    by_scale = {(r["backend"], r["scale"]): r for r in results}
+    by_scale = {(r["backend"], r["scale"]): r for r in results if not r.get("failure")}
     for backend in ("postgres", "sqlite"):
         small, large = by_scale.get((backend, "1k")), by_scale.get((backend, "1m"))
         if small and large and "list" in small["scenarios"] and "list" in large["scenarios"]:
@@ -499,6 +520,8 @@ def main():
     parser.add_argument("--no-csv", dest="csv", action="store_false",
                         help="skip the CSV export")
     parser.add_argument("--no-build", dest="build", action="store_false")
+    parser.add_argument("--binary", help="measure this build instead of building the "
+                        "release one (CI smoke-tests the suite with the debug build)")
     parser.add_argument("--perf", default="",
                         help="comma-separated scenarios to profile with perf (first round)")
     parser.add_argument("--reseed", action="store_true",
@@ -516,24 +539,35 @@ def main():
 
     if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
         log("installing wrk from Debian's packages")
-        run(["apt-get", "install", "-y", "-q", "wrk"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    if args.build:
+        apt = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-q"], env=apt)
+        run(["apt-get", "install", "-y", "-q", "wrk"], env=apt)
+    if args.binary:
+        global BINARY
+        BINARY = Path(args.binary).resolve()
+    elif args.build:
         log("cargo build --release")
         subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT, check=True)
 
-    results = []
-    for scale in scales:
-        for backend in backends:
-            results.append(measure(backend, scale, args))
-    text = report(results, args, command)
     output = Path(args.output) if args.output else (
         BENCH / "results" / f"{datetime.date.today():%Y-%m-%d}-{'-'.join(scales)}.md")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text)
-    (output.with_suffix(".json")).write_text(json.dumps(results, indent=1))
+    results = []
+    for scale in scales:
+        for backend in backends:
+            try:
+                results.append(measure(backend, scale, args))
+            except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+                log(f"{backend} {scale} failed: {error!r}")
+                results.append({"backend": backend, "scale": scale, "failure": repr(error)})
+            # Written after every part, so a failure later keeps what was measured.
+            output.with_suffix(".json").write_text(json.dumps(results, indent=1))
+            output.write_text(report(results, args, command))
+    text = output.read_text()
     print(text)
     log(f"wrote {output}")
-    failed = [r for r in results if r.get("logged_errors")] or [
+    failed = [r for r in results if r.get("logged_errors") or r.get("failure")
+              or r.get("csv_error")] or [
         1 for r in results for runs in r["scenarios"].values()
         for one in runs["ours"] + runs["pgbench"] if one["errors"]]
     if failed:
