@@ -1,2 +1,3 @@
--- GET /api/v1/stats/innovations?group_by=lab_stage for the public.
-SELECT "innovations"."lab_stage", COUNT(*) FROM "innovations" WHERE ("innovations"."stage_rank" >= 4) GROUP BY "innovations"."lab_stage";
+-- GET /api/v1/stats/innovations?group_by=lab_stage for the public (grouped by rank too:
+-- the service reads the groups in index order).
+SELECT "innovations"."stage_rank", "innovations"."lab_stage", COUNT(*) FROM "innovations" WHERE ("innovations"."stage_rank" >= 4) GROUP BY "innovations"."stage_rank", "innovations"."lab_stage";

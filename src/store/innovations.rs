@@ -782,9 +782,15 @@ pub fn stats(
                 .collect()
         }
         GroupBy::AgencyKind => labelled(grouped!(with_agencies(); agencies::kind).load(conn)?),
-        GroupBy::LabStage => {
-            labelled(grouped!(innovations::table; innovations::lab_stage).load(conn)?)
-        }
+        // Grouped by rank too (one group per stage either way), so both databases read
+        // the groups in order from the (rank, stage) index instead of sorting.
+        GroupBy::LabStage => labelled(
+            grouped!(innovations::table; innovations::stage_rank, innovations::lab_stage)
+                .load::<(i64, String, i64)>(conn)?
+                .into_iter()
+                .map(|(_, stage, count)| (stage, count))
+                .collect(),
+        ),
         GroupBy::Form => labelled(grouped!(innovations::table; innovations::form).load(conn)?),
         GroupBy::Digital => grouped!(innovations::table; innovations::digital)
             .load::<(bool, i64)>(conn)?

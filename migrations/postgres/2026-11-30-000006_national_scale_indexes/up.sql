@@ -9,6 +9,9 @@ DROP INDEX innovations_cohort_id_idx;
 DROP INDEX innovations_agency_id_idx;
 -- Counts by stage for the dashboards, from the index alone.
 CREATE INDEX innovations_rank_stage_idx ON innovations (stage_rank, lab_stage);
+-- Stage filters go by rank now; the stage index only tempted SQLite into reading the
+-- table in stage order for the counts.
+DROP INDEX innovations_lab_stage_idx;
 
 -- `q` is a substring search (`search_text LIKE '%word%'`): without trigrams it reads every
 -- row. pg_trgm ships with PostgreSQL and is a trusted extension (the database owner may
