@@ -115,9 +115,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
     .shutdown_timeout(30)
     .client_request_timeout(Duration::from_secs(10))
     .keep_alive(Duration::from_secs(75));
-    let workers = workers.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let workers = workers.unwrap_or_else(crate::config::cores);
     // Database work runs on each worker's blocking threads, one connection each: threads
     // beyond the pool's share only wait for a connection, and each costs a stack and a
     // malloc arena (bench/README.md: peak RSS under 64 connections).

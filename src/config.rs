@@ -11,6 +11,12 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Kemendagri code of Kabupaten Kebumen, the region this deployment serves.
 pub const DEFAULT_REGION_CODE: &str = "3305";
 
+/// The cores this process may use (1 if the system cannot say): the default worker count,
+/// and the bound of work that is only CPU (password hashing).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 /// `INOVIK_ENV`: production refuses insecure defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {

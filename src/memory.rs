@@ -10,8 +10,7 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn tune_allocator() {
     const MMAP_THRESHOLD: libc::c_int = 256 * 1024;
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let arenas = libc::c_int::try_from(2 * cores).unwrap_or(libc::c_int::MAX);
+    let arenas = libc::c_int::try_from(2 * crate::config::cores()).unwrap_or(libc::c_int::MAX);
     // SAFETY: mallopt only changes allocator parameters; it is called before any thread
     // other than main exists, and a refused setting (return 0) leaves the default.
     unsafe {

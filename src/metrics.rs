@@ -22,7 +22,7 @@ use prometheus_client::registry::{Registry, Unit};
 use crate::api::AppState;
 use crate::db::Db;
 
-/// Request latency buckets, in seconds: 1 ms to 10 s.
+/// Request latency buckets, in seconds: 1 ms to 30 s.
 const LATENCY_BUCKETS: [f64; 14] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];

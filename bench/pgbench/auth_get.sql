@@ -1,10 +1,4 @@
 -- GET /api/v1/innovations/{id} with a bearer token: the account lookup, then the read.
-\set launched 4
-\set delivery 4
-\set display 5
-\set one 1
-\set page_plus_one 21
-\set offset 0
 \set id 5 * random(0, :innovations / 5 - 1) + 3 + random(0, 1)
 SELECT "users"."id", "users"."username", "users"."display_name", "users"."role", "users"."agency_id", "users"."active", "users"."password_hash", "users"."version", "users"."created_at", "users"."updated_at" FROM "users" WHERE (("users"."id" = :user_id) AND ("users"."active" = true)) LIMIT :one;
 SELECT "innovations"."id", "innovations"."cohort_id", "innovations"."agency_id", "innovations"."name", "innovations"."acronym_expansion", "innovations"."initiator_type", "innovations"."initiator_name", "innovations"."form", "innovations"."digital", "innovations"."government_affairs", "innovations"."problem", "innovations"."approach", "innovations"."goals", "innovations"."benefits", "innovations"."results", "innovations"."beneficiaries", "innovations"."beneficiaries_target", "innovations"."trial_on", "innovations"."launched_on", "innovations"."lab_stage", "innovations"."stage_rank", "innovations"."status", "innovations"."search_text", "innovations"."version", "innovations"."created_at", "innovations"."updated_at", "agencies"."code", "agencies"."name", "cohorts"."name" FROM (("innovations" INNER JOIN "agencies" ON ("innovations"."agency_id" = "agencies"."id")) INNER JOIN "cohorts" ON ("innovations"."cohort_id" = "cohorts"."id")) WHERE ("innovations"."id" = :id) LIMIT :one;

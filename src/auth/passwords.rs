@@ -27,11 +27,10 @@ impl PasswordHasher {
     pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self, String> {
         let params = Params::new(memory_kib, iterations, parallelism, None)
             .map_err(|e| format!("invalid Argon2 parameters: {e}"))?;
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let mut hasher = Self {
             params,
             decoy: String::new(),
-            running: Arc::new(Semaphore::new(cores)),
+            running: Arc::new(Semaphore::new(crate::config::cores())),
         };
         hasher.decoy = hasher
             .hash_now("decoy password for absent accounts")
