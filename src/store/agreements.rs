@@ -179,6 +179,23 @@ pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<AgreementRow> {
         .first(conn)?)
 }
 
+/// Reads agreement `id` and locks it for the rest of the transaction. Signing and every
+/// write of an agreement or of its commitments start here, so they take turns on the
+/// agreement's row: a commitment written while the agreement is being signed waits for the
+/// signature and then finds the agreement frozen, instead of landing after the hash was
+/// taken. On SQLite a write transaction already holds the only write lock (`BEGIN
+/// IMMEDIATE`), so a plain read is enough there.
+fn lock(conn: &mut DbConnection, id: i64) -> ApiResult<AgreementRow> {
+    match conn {
+        DbConnection::Postgres(pg) => Ok(agreements::table
+            .find(id)
+            .select(AgreementRow::as_select())
+            .for_update()
+            .first(pg)?),
+        DbConnection::Sqlite(_) => find(conn, id),
+    }
+}
+
 /// The agreement that supersedes `id`, if any (the chain seen from the older end).
 pub fn superseded_by(conn: &mut DbConnection, id: i64) -> ApiResult<Option<i64>> {
     Ok(agreements::table
@@ -251,7 +268,7 @@ pub fn update(
     versioned_write(
         conn,
         expected,
-        |conn| find(conn, id),
+        |conn| lock(conn, id),
         |row| row.version,
         |conn, current| {
             require_draft(current)?;
@@ -295,7 +312,7 @@ pub fn delete(
     id: i64,
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
-    let current = find(conn, id)?;
+    let current = lock(conn, id)?;
     if !expected.matches(current.version) {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
@@ -424,7 +441,7 @@ pub fn insert_commitment(
     agreement_id: i64,
     draft: &CommitmentDraft,
 ) -> ApiResult<CommitmentRow> {
-    let agreement = find(conn, agreement_id)?;
+    let agreement = lock(conn, agreement_id)?;
     require_draft(&agreement)?;
     let errors = check_innovation(conn, &agreement, draft.innovation_id)?;
     if !errors.is_empty() {
@@ -461,7 +478,7 @@ pub fn update_commitment(
     expected: &ExpectedVersion,
     mut revise: impl FnMut(&CommitmentRow) -> ApiResult<Option<CommitmentDraft>>,
 ) -> ApiResult<CommitmentRow> {
-    let agreement = find(conn, agreement_id)?;
+    let agreement = lock(conn, agreement_id)?;
     require_draft(&agreement)?;
     versioned_write(
         conn,
@@ -515,7 +532,7 @@ pub fn delete_commitment(
     id: i64,
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
-    let agreement = find(conn, agreement_id)?;
+    let agreement = lock(conn, agreement_id)?;
     require_draft(&agreement)?;
     let current = find_commitment(conn, agreement_id, id)?;
     if !expected.matches(current.version) {
@@ -547,7 +564,7 @@ pub fn record_realization(
     expected: &ExpectedVersion,
     realization: &Realization,
 ) -> ApiResult<CommitmentRow> {
-    let agreement = find(conn, agreement_id)?;
+    let agreement = lock(conn, agreement_id)?;
     if agreement.status() != AgreementStatus::Signed {
         return Err(ApiError::Conflict {
             slug: "agreement-not-signed",
@@ -651,7 +668,7 @@ pub fn sign(
     expected: &ExpectedVersion,
     signing: &Signing,
 ) -> ApiResult<AgreementRow> {
-    let current = find(conn, id)?;
+    let current = lock(conn, id)?;
     if !expected.matches(current.version) {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
@@ -909,7 +926,7 @@ pub fn amend(
     reason: &str,
     reason_text: &str,
 ) -> ApiResult<AgreementRow> {
-    let source = find(conn, id)?;
+    let source = lock(conn, id)?;
     if source.status() != AgreementStatus::Signed {
         return Err(ApiError::Conflict {
             slug: "agreement-not-signed",
@@ -940,17 +957,6 @@ pub fn amend(
         ))
         .get_result::<AgreementRow>(conn)
         .map_err(duplicate_number)?;
-    for (commitment, _) in commitments_of(conn, source.id)? {
-        diesel::insert_into(commitments::table)
-            .values((
-                &commitment.draft(),
-                commitments::agreement_id.eq(amendment.id),
-                commitments::version.eq(1),
-                commitments::created_at.eq(now),
-                commitments::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
     super::audit::record(
         conn,
         context,
@@ -960,6 +966,27 @@ pub fn amend(
         Some(&source),
         Some(&amendment),
     )?;
+    for (commitment, _) in commitments_of(conn, source.id)? {
+        let copy = diesel::insert_into(commitments::table)
+            .values((
+                &commitment.draft(),
+                commitments::agreement_id.eq(amendment.id),
+                commitments::version.eq(1),
+                commitments::created_at.eq(now),
+                commitments::updated_at.eq(now),
+            ))
+            .get_result::<CommitmentRow>(conn)?;
+        // Every write is audited, copies too: the amendment's history starts here.
+        super::audit::record(
+            conn,
+            context,
+            "commitment.create",
+            COMMITMENT,
+            Some(copy.id),
+            None::<&()>,
+            Some(&copy),
+        )?;
+    }
     Ok(amendment)
 }
 
@@ -974,7 +1001,7 @@ pub fn cancel(
     versioned_write(
         conn,
         expected,
-        |conn| find(conn, id),
+        |conn| lock(conn, id),
         |row| row.version,
         |conn, current| {
             if !matches!(

@@ -428,6 +428,11 @@ impl ServerProcess {
 }
 
 impl ServerProcess {
+    /// The process id (for `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends SIGTERM, as a container runtime does to stop the service.
     pub fn terminate(&self) {
         let status = std::process::Command::new("kill")
@@ -462,6 +467,12 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `INOVIK_LONG_TESTS=1`: proof tests (races, repeated commands) run their full size
+/// instead of the CI size (README, Tests).
+pub fn long_tests() -> bool {
+    std::env::var("INOVIK_LONG_TESTS").is_ok_and(|v| v == "1")
 }
 
 pub fn backend_is_postgres() -> bool {

@@ -28,4 +28,5 @@ mod operations;
 mod outage;
 mod reference;
 mod schema;
+mod signing_races;
 mod stage_transitions;
