@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{AppState, json_with_etag, list_response};
-use crate::domain::agreement::{self as rules, AgreementStatus, AmendmentReason};
+use crate::domain::agreement::{
+    self as rules, AgreementStatus, AmendmentReason, fields_fixed_by_amended,
+};
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -582,6 +584,20 @@ pub async fn update_agreement(
                     input.statement = statement.clone();
                 }
                 let draft = input.into_draft()?;
+                if current.supersedes_id.is_some() {
+                    let fixed = fields_fixed_by_amended(
+                        (current.year, current.agency_id),
+                        (draft.year, draft.agency_id),
+                    );
+                    if !fixed.is_empty() {
+                        return Err(ApiError::Validation(
+                            fixed
+                                .into_iter()
+                                .map(|field| FieldError::new(field, "fixed_by_amended"))
+                                .collect(),
+                        ));
+                    }
+                }
                 if draft.agency_id != current.agency_id {
                     policy::authorize(
                         &caller,
@@ -908,12 +924,17 @@ pub async fn agreement_document(
     policy::authorize(&actor.caller, Action::ReadAgreements)?;
     let id = id.into_inner();
     let (row, _) = visible(&state, &actor.caller, id).await?;
-    let agency = {
-        let agency_id = row.agency_id;
-        state
-            .db
-            .read(move |conn| crate::store::agencies::find(conn, agency_id))
-            .await?
+    // A signed agreement prints the agency as it was signed; a draft, as it is now.
+    let agency_name = match row.signed_agency_name.clone() {
+        Some(signed) => signed,
+        None => {
+            let agency_id = row.agency_id;
+            state
+                .db
+                .read(move |conn| crate::store::agencies::find(conn, agency_id))
+                .await?
+                .name
+        }
     };
     let commitments = state
         .db
@@ -921,7 +942,7 @@ pub async fn agreement_document(
         .await?;
     let html = super::agreement_document::render(
         &Agreement::for_caller(row, None, &actor.caller),
-        &agency.name,
+        &agency_name,
         &commitments,
     );
     Ok(HttpResponse::Ok()

@@ -14,6 +14,7 @@ use crate::domain::account::{CLIENT_NAME_MAX, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::{AccountKind, RequestActor};
 use crate::http::conditional::IfMatch;
+use crate::http::idempotency::SecretInBody;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::pagination::{ListParams, Page};
 use crate::policy::{self, Action};
@@ -207,7 +208,9 @@ pub async fn create_api_client(
             store::insert_client(conn, context, &client_id, &fields, &hash)
         })
         .await?;
-    Ok(super::created(&state, "api-clients", row.id)
+    let mut response = super::created(&state, "api-clients", row.id);
+    response.extensions_mut().insert(SecretInBody);
+    Ok(response
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientWithSecret {
             client: ApiClient::from(row),
@@ -387,7 +390,9 @@ pub async fn rotate_api_client_secret(
             store::set_client_secret(conn, context, id, &hash)
         })
         .await?;
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response.extensions_mut().insert(SecretInBody);
+    Ok(response
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientWithSecret {
             client: ApiClient::from(row),

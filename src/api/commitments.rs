@@ -209,8 +209,11 @@ pub struct RealizationRequest {
     #[validate(length(max = 20), custom(function = "validate_decimal"))]
     #[schema(pattern = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", max_length = 20)]
     pub achieved_value: Option<String>,
-    #[validate(length(max = 2048))]
-    #[schema(format = Uri, max_length = 2048)]
+    #[validate(
+        length(max = 2048),
+        custom(function = "crate::domain::text::validate_http_url")
+    )]
+    #[schema(format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
     pub evidence_url: Option<String>,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]

@@ -224,8 +224,9 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
             "Makes a retry safe: a repeat with the same key and the same request gets the \
              first response again (with `Idempotent-Replayed: true`) and changes nothing. The \
              same key with another request is 422; while the first is still running, 409 with \
-             `Retry-After`. Keys belong to the caller and are kept 24 hours. A UUID is a good \
-             key.",
+             `Retry-After`. Keys belong to the caller (with its role and agency) and are kept \
+             24 hours. An answer that shows a secret once is not kept: its retry is 409 \
+             `secret-shown-once`. A UUID is a good key.",
         ))
         .schema(Some(
             ObjectBuilder::new()

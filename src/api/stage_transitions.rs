@@ -77,17 +77,6 @@ impl From<TransitionRow> for StageTransition {
     }
 }
 
-fn validate_url(url: &str) -> Result<(), validator::ValidationError> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > "https://".len()
-        && !url.chars().any(char::is_whitespace);
-    if ok {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("url_invalid"))
-    }
-}
-
 /// A move of one innovation.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -100,8 +89,8 @@ pub struct TransitionRequest {
     #[validate(length(max = NOTE_MAX))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
-    #[validate(length(max = URL_MAX), custom(function = "validate_url"))]
-    #[schema(format = Uri, max_length = 2048)]
+    #[validate(length(max = URL_MAX), custom(function = "crate::domain::text::validate_http_url"))]
+    #[schema(format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
     pub evidence_url: Option<String>,
     /// Required for a backward move (administrators only).
     #[validate(length(max = NOTE_MAX))]
@@ -126,8 +115,8 @@ pub struct BulkTransitionRequest {
     #[validate(length(max = NOTE_MAX))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
-    #[validate(length(max = URL_MAX), custom(function = "validate_url"))]
-    #[schema(format = Uri, max_length = 2048)]
+    #[validate(length(max = URL_MAX), custom(function = "crate::domain::text::validate_http_url"))]
+    #[schema(format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
     pub evidence_url: Option<String>,
     #[validate(length(max = NOTE_MAX))]
     #[schema(max_length = 2000)]

@@ -22,6 +22,23 @@ text_enum! {
     }
 }
 
+/// The fields an amendment takes from the agreement it amends and may not change: it
+/// supersedes that agreement, for that agency and year, when signed. Changing either would
+/// leave the original in force beside it. Returns the fields a change would alter.
+pub fn fields_fixed_by_amended(
+    (year, agency_id): (i64, i64),
+    (new_year, new_agency_id): (i64, i64),
+) -> Vec<&'static str> {
+    let mut fixed = Vec::new();
+    if new_year != year {
+        fixed.push("year");
+    }
+    if new_agency_id != agency_id {
+        fixed.push("agency_id");
+    }
+    fixed
+}
+
 pub const NUMBER_MAX: u64 = 64;
 pub const STATEMENT_MAX: u64 = 5_000;
 pub const PLACE_MAX: u64 = 200;

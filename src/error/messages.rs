@@ -127,6 +127,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "agency_not_found" => "no agency with this id exists".into(),
         "agency_inactive" => "the agency is archived".into(),
         "affair_invalid" => "each government affair must be 1-100 characters, without |".into(),
+        "fixed_by_amended" => "an amendment keeps the year and agency of the agreement it amends".into(),
         "url_invalid" => "must be an http or https URL".into(),
         "date_invalid" => "must be a date, YYYY-MM-DD".into(),
         "cohort_not_found" => "no cohort with this id exists".into(),

@@ -77,6 +77,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
         "agency_not_found" => "tidak ada perangkat daerah dengan id ini".into(),
         "agency_inactive" => "perangkat daerah sudah diarsipkan".into(),
         "affair_invalid" => "setiap urusan pemerintahan harus 1-100 karakter, tanpa |".into(),
+        "fixed_by_amended" => "perubahan tetap memakai tahun dan perangkat daerah perjanjian yang diubahnya".into(),
         "url_invalid" => "harus URL http atau https".into(),
         "date_invalid" => "harus tanggal, YYYY-MM-DD".into(),
         "cohort_not_found" => "tidak ada angkatan dengan id ini".into(),

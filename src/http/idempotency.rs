@@ -28,6 +28,12 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 /// Longest key accepted; a UUID is 36 characters.
 pub const MAX_KEY_LEN: usize = 255;
 
+/// Put in a response's extensions by a handler whose answer holds a secret shown once
+/// (a new API client's secret). Such an answer is never written to the key's row: a
+/// replay answers [`secret_not_kept`] instead, so no secret rests in the database.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretInBody;
+
 /// Headers of the first response that a replay repeats.
 const STORED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
@@ -71,15 +77,39 @@ pub async fn middleware(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Keys belong to a caller; without a valid token the handler answers 401 anyway.
-    let scope = match bearer_token(req.request()) {
-        Ok(Some(token)) => state.tokens.verify(&token).map(|s| s.to_string()),
+    // Keys belong to an active account, as it is now: without one the handler answers
+    // 401 without reading the body. The role and agency are part of the key's scope, so a
+    // stored answer is replayed only to an account that still has the rights it had when
+    // the answer was made; after a change of role the request runs again and the handler
+    // decides.
+    let subject = match bearer_token(req.request()) {
+        Ok(Some(token)) => state.tokens.verify(&token),
         _ => None,
     };
-    let Some(scope) = scope else {
+    let Some(subject) = subject else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let limit = state.config.json_limit.max(state.config.csv_limit);
+    let account = {
+        let subject = subject.clone();
+        state
+            .db
+            .read(move |conn| crate::store::accounts::active_account(conn, &subject))
+            .await
+    };
+    let account = match account {
+        Ok(Some(account)) => account,
+        Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Err(error) => return Ok(refuse(req, error)),
+    };
+    let scope = format!(
+        "{subject}|{}|{}",
+        account.role,
+        account
+            .agency_id
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    );
+    let limit = body_limit(&req, &state, account.role);
     let body = match read_body(&mut req, limit).await {
         Ok(body) => body,
         Err(error) => return Ok(refuse(req, error)),
@@ -128,6 +158,7 @@ pub async fn middleware(
         }
     };
     let status = response.status();
+    let secret_in_body = response.extensions().get::<SecretInBody>().is_some();
     let headers: Vec<(String, String)> = STORED_HEADERS
         .iter()
         .filter_map(|name| {
@@ -139,7 +170,13 @@ pub async fn middleware(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
-    finish(&state, claim, status, &headers, body.clone()).await;
+    if secret_in_body {
+        let kept = secret_not_kept(&headers);
+        let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::CONFLICT);
+        finish(&state, claim, status, &kept.headers, kept.body.into()).await;
+    } else {
+        finish(&state, claim, status, &headers, body.clone()).await;
+    }
     Ok(ServiceResponse::new(
         http_req,
         response.set_body(body).map_into_boxed_body(),
@@ -166,6 +203,52 @@ async fn finish(
         .await
     {
         log::warn!("could not store the response to an idempotency key: {error}");
+    }
+}
+
+/// The largest body the request's route takes, known before any of it is read: only an
+/// administrator's CSV upload (the cohort import) may be as large as the CSV limit; every
+/// other body is JSON and bounded by the JSON limit. Reading more only to refuse it
+/// later let any signed-in caller make the server hold megabytes per request.
+fn body_limit(req: &ServiceRequest, state: &AppState, role: crate::domain::account::Role) -> usize {
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    if is_csv && role == crate::domain::account::Role::Admin {
+        state.config.csv_limit.max(state.config.json_limit)
+    } else {
+        state.config.json_limit
+    }
+}
+
+/// What a retry of a request whose answer held a secret gets: the change was made, the
+/// secret is not kept. The `Location` of the first answer is kept, so the client can find
+/// what it created and rotate its secret.
+fn secret_not_kept(first_headers: &[(String, String)]) -> StoredResponse {
+    let problem = ApiError::Conflict {
+        slug: "secret-shown-once",
+        detail: "the first request with this Idempotency-Key succeeded; its answer held a \
+                 secret, which is shown once and never stored: rotate the secret to get a new \
+                 one"
+        .into(),
+        errors: Vec::new(),
+    };
+    let mut headers: Vec<(String, String)> = vec![(
+        header::CONTENT_TYPE.as_str().to_owned(),
+        "application/problem+json".to_owned(),
+    )];
+    headers.extend(
+        first_headers
+            .iter()
+            .filter(|(name, _)| name.as_str() == header::LOCATION.as_str())
+            .cloned(),
+    );
+    StoredResponse {
+        status: problem.status_code().as_u16(),
+        headers,
+        body: serde_json::to_vec(&problem.problem()).unwrap_or_default(),
     }
 }
 

@@ -219,9 +219,10 @@ pub fn finish(conn: &mut DbConnection, claim: &Claim, response: &StoredResponse)
 
 /// Whether a response is the final answer to its request, so a retry gets it again.
 /// Refusals that may go away by themselves (401, 403, 408, 409, 429, 5xx: a token renewed,
-/// a conflict resolved, the database back) free the key instead, so the retry runs.
+/// a conflict resolved, the database back) free the key instead, so the retry runs; so
+/// does 413, whose body was never read whole and so never hashed or judged.
 pub fn is_replayable(status: u16) -> bool {
-    matches!(status, 200..=299 | 400..=499) && !matches!(status, 401 | 403 | 408 | 409 | 429)
+    matches!(status, 200..=299 | 400..=499) && !matches!(status, 401 | 403 | 408 | 409 | 413 | 429)
 }
 
 #[cfg(test)]
@@ -230,10 +231,10 @@ mod tests {
 
     #[test]
     fn final_answers_are_kept_and_passing_refusals_are_not() {
-        for status in [200, 201, 204, 400, 404, 412, 413, 415, 422] {
+        for status in [200, 201, 204, 400, 404, 412, 415, 422] {
             assert!(is_replayable(status), "{status}");
         }
-        for status in [401, 403, 408, 409, 429, 500, 503] {
+        for status in [401, 403, 408, 409, 413, 429, 500, 503] {
             assert!(!is_replayable(status), "{status}");
         }
     }

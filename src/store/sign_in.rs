@@ -30,6 +30,7 @@ pub fn blocked_for(conn: &mut DbConnection, subject: &str) -> ApiResult<Option<i
 /// (at most 15 minutes).
 pub fn record_failure(conn: &mut DbConnection, subject: &str, free_failures: i64) -> ApiResult<()> {
     let now = super::now();
+    forget_old(conn, now)?;
     let previous = sign_in_failures::table
         .find(subject)
         .select((sign_in_failures::failures, sign_in_failures::last_failed_at))
@@ -81,6 +82,23 @@ pub fn record_failure(conn: &mut DbConnection, subject: &str, free_failures: i64
             Err(other) => return Err(other.into()),
         }
     }
+    Ok(())
+}
+
+/// Deletes counters nobody needs any more: past their block and older than the window,
+/// so guessed names are not kept (a counter then starts from one, as it would anyway).
+fn forget_old(conn: &mut DbConnection, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    let cutoff = now - chrono::Duration::seconds(FORGET_AFTER_SECONDS);
+    diesel::delete(
+        sign_in_failures::table
+            .filter(sign_in_failures::last_failed_at.lt(cutoff))
+            .filter(
+                sign_in_failures::blocked_until
+                    .is_null()
+                    .or(sign_in_failures::blocked_until.lt(now)),
+            ),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

@@ -28,5 +28,6 @@ mod operations;
 mod outage;
 mod reference;
 mod schema;
+mod security;
 mod signing_races;
 mod stage_transitions;
