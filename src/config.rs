@@ -169,7 +169,14 @@ impl Config {
                 24 * 3600,
             )?),
             cors_origins: cors_origins(var("INOVIK_CORS_ORIGINS").as_deref())?,
-            metrics_token: metrics_token(var("INOVIK_METRICS_TOKEN"))?,
+            metrics_token: match (metrics_token(var("INOVIK_METRICS_TOKEN"))?, environment) {
+                (None, Environment::Production) => {
+                    return Err("INOVIK_METRICS_TOKEN is required in production: /metrics \
+                                would otherwise be open to anyone (16+ characters)"
+                        .into());
+                }
+                (token, _) => token,
+            },
         })
     }
 

@@ -37,7 +37,9 @@ pub struct Commitment {
     #[schema(read_only)]
     pub agreement_id: i64,
     pub innovation_id: i64,
-    /// As signed, once the agreement is signed.
+    /// As signed, once the agreement is signed. A signed agreement is a public record:
+    /// the public sees this name even while the innovation itself is not yet launched
+    /// (and so not public), and never a name given to it after signing.
     #[schema(read_only)]
     pub innovation_name: String,
     pub indicator: String,

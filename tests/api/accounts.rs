@@ -227,3 +227,32 @@ fn production_refuses_to_start_without_a_real_secret() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("INOVIK_JWT_SECRET"));
     }
 }
+
+#[test]
+fn production_refuses_to_start_with_open_metrics() {
+    let database = TestDatabase::create();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inovik"))
+        .args(["serve"])
+        .env("DATABASE_URL", database.url.target())
+        .env("INOVIK_ENV", "production")
+        .env("INOVIK_BIND", "127.0.0.1:0")
+        .env("INOVIK_JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+        .env_remove("INOVIK_METRICS_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A server that started would run until killed: give it ten seconds to refuse.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("production started with /metrics open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("INOVIK_METRICS_TOKEN is required"), "{stderr}");
+}

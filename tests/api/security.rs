@@ -386,3 +386,39 @@ async fn over_long_sign_in_names_are_refused_before_they_reach_the_database() {
         .unwrap();
     assert_eq!(counted.n, 0, "no failure row keeps the raw value");
 }
+
+/// The decision: a signed agreement is a public record, the names of the innovations it
+/// commits to included, as signed. The innovation itself stays internal until launched,
+/// and a later rename is not shown to the public through the agreement.
+#[actix_web::test]
+async fn a_signed_agreement_is_public_with_its_innovations_named_as_signed() {
+    let app = spawn_app().await;
+    let (_, signed, commitment) = signed_agreement(&app).await;
+    let innovation_path = format!("/api/v1/innovations/{}", commitment["innovation_id"]);
+    let renamed = app
+        .patch_json(&innovation_path, &json!({"name": "ELEGAN Generasi Dua"}))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text());
+
+    assert_eq!(
+        app.get_anonymous(&innovation_path).await.status,
+        404,
+        "an unlaunched innovation is internal"
+    );
+    let public = app
+        .get_anonymous(&format!(
+            "/api/v1/performance-agreements/{}/commitments",
+            signed["id"]
+        ))
+        .await;
+    assert_eq!(public.status, 200, "{}", public.text());
+    assert_eq!(public.json()["items"][0]["innovation_name"], "ELEGAN");
+    let page = app
+        .get_anonymous(&format!(
+            "/api/v1/performance-agreements/{}/document",
+            signed["id"]
+        ))
+        .await
+        .text();
+    assert!(page.contains("ELEGAN") && !page.contains("Generasi Dua"), "{page}");
+}
