@@ -35,8 +35,16 @@ pub struct AuthConfig {
     pub refresh_token_seconds: i64,
     /// Argon2id cost: memory in KiB, iterations, lanes.
     pub argon2: (u32, u32, u32),
-    /// Failed sign-ins for one username or client before it is slowed down.
+    /// Failed sign-ins for one username or client from one address before that pair is
+    /// slowed down (`INOVIK_SIGN_IN_FREE_FAILURES`).
     pub free_failures: i64,
+    /// Failed sign-ins from one address, whatever the names, before the address is slowed
+    /// down (`INOVIK_SIGN_IN_SOURCE_FREE_FAILURES`).
+    pub source_free_failures: i64,
+    /// Token requests one address may make per minute (`INOVIK_TOKEN_REQUESTS_PER_MINUTE`).
+    pub token_requests_per_minute: i64,
+    /// Failed password changes of one account before it is slowed down.
+    pub password_change_free_failures: i64,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -78,6 +86,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Bearer token `/metrics` asks for; open to anyone when unset.
     pub metrics_token: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (`INOVIK_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -141,6 +151,9 @@ impl Config {
                 number("INOVIK_ARGON2_PARALLELISM", 1)?,
             ),
             free_failures: number("INOVIK_SIGN_IN_FREE_FAILURES", 5)?,
+            source_free_failures: number("INOVIK_SIGN_IN_SOURCE_FREE_FAILURES", 20)?,
+            token_requests_per_minute: number("INOVIK_TOKEN_REQUESTS_PER_MINUTE", 60)?,
+            password_change_free_failures: 5,
         };
         let time_zone = var("INOVIK_TIME_ZONE")
             .unwrap_or_else(|| "Asia/Jakarta".into())
@@ -177,6 +190,7 @@ impl Config {
                 }
                 (token, _) => token,
             },
+            trusted_proxies: trusted_proxies(var("INOVIK_TRUSTED_PROXIES").as_deref())?,
         })
     }
 
@@ -194,6 +208,9 @@ impl Config {
                 // Cheap hashing: tests sign in often; production uses the defaults.
                 argon2: (256, 1, 1),
                 free_failures: 5,
+                source_free_failures: 20,
+                token_requests_per_minute: 600,
+                password_change_free_failures: 5,
             },
             database_url,
             bind: "127.0.0.1:0".into(),
@@ -210,6 +227,7 @@ impl Config {
             idempotency_ttl: Duration::from_secs(24 * 3600),
             cors_origins: Vec::new(),
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -236,6 +254,27 @@ fn cors_origins(value: Option<&str>) -> Result<Vec<String>, String> {
                     "INOVIK_CORS_ORIGINS: `{origin}` is not an origin such as https://dashboard.example.go.id"
                 ))
             }
+        })
+        .collect()
+}
+
+/// Parses `INOVIK_TRUSTED_PROXIES`: comma-separated addresses or CIDR networks.
+fn trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, String> {
+    value
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "INOVIK_TRUSTED_PROXIES: `{entry}` is not an address or network such as \
+                         10.0.0.5 or 172.16.0.0/12"
+                    )
+                })
         })
         .collect()
 }
@@ -280,7 +319,7 @@ fn metrics_token(token: Option<String>) -> Result<Option<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::cors_origins;
+    use super::{cors_origins, trusted_proxies};
 
     #[test]
     fn cors_origins_are_exact_origins_and_never_a_wildcard() {
@@ -295,5 +334,18 @@ mod tests {
         for bad in ["*", "https://*.go.id", "a.go.id", "https://a.go.id/path"] {
             assert!(cors_origins(Some(bad)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        assert_eq!(trusted_proxies(None), Ok(vec![]));
+        assert_eq!(
+            trusted_proxies(Some("10.0.0.5, 172.16.0.0/12")),
+            Ok(vec![
+                "10.0.0.5/32".parse().unwrap(),
+                "172.16.0.0/12".parse().unwrap()
+            ])
+        );
+        assert!(trusted_proxies(Some("nginx")).is_err());
     }
 }

@@ -4,6 +4,8 @@
 //! with `grant_type=client_credentials` (in the body or with HTTP Basic, as OAuth client
 //! libraries send them), and browsers renew sessions with `grant_type=refresh_token`.
 
+use std::net::IpAddr;
+
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use base64::Engine;
@@ -18,8 +20,10 @@ use crate::db::WriteContext;
 use crate::domain::account::{Role, normalise_username};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::Caller;
+use crate::http::client_address::client_ip;
 use crate::http::request_context::RequestId;
-use crate::store::{accounts, refresh_tokens, sign_in};
+use crate::store::sign_in::{self, Throttle};
+use crate::store::{accounts, refresh_tokens};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(issue_token).service(revoke_token);
@@ -277,6 +281,7 @@ pub async fn issue_token(
     let basic = basic_credentials(&req)?;
     let request: TokenRequest = read_body(&req, payload).await?;
     request.check_lengths()?;
+    count_token_request(&state, source_of(&req, &state)).await?;
     let response = match request.grant_type.as_deref() {
         Some("password") => password_grant(&req, &state, request).await?,
         Some("client_credentials") => client_grant(&req, &state, request, basic).await?,
@@ -293,33 +298,80 @@ pub async fn issue_token(
     Ok(token_answer(&response))
 }
 
-/// Refuses a subject that failed too often lately (429), before any hashing.
-async fn check_throttle(state: &AppState, subject: &str) -> ApiResult<()> {
-    let subject = subject.to_owned();
-    match state
+/// The address throttles are counted for (see [`crate::http::client_address`]).
+fn source_of(req: &HttpRequest, state: &AppState) -> IpAddr {
+    client_ip(req, &state.config.trusted_proxies)
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// The throttles of one sign-in attempt: this name from this address, and this address.
+fn sign_in_throttles(kind: &'static str, name: &str, source: IpAddr) -> [Throttle; 2] {
+    [
+        Throttle::Pair {
+            kind,
+            name: name.to_owned(),
+            source,
+        },
+        Throttle::Source(source),
+    ]
+}
+
+/// Counts this token request against its address's budget for the minute (429 past it).
+async fn count_token_request(state: &AppState, source: IpAddr) -> ApiResult<()> {
+    let per_minute = state.config.auth.token_requests_per_minute;
+    let wait = state
         .db
-        .read(move |conn| sign_in::blocked_for(conn, &subject))
-        .await?
-    {
-        Some(retry_after) => Err(ApiError::TooManyRequests { retry_after }),
+        .transaction(move |conn| {
+            sign_in::count_request(conn, &Throttle::TokenRequests(source), per_minute)
+        })
+        .await?;
+    match wait {
+        Some(retry_after) => Err(ApiError::TooManyRequests {
+            retry_after,
+            what: "token requests from this address",
+        }),
         None => Ok(()),
     }
 }
 
+/// Refuses an attempt that failed too often lately (429), before any hashing.
+async fn check_throttle(state: &AppState, throttles: &[Throttle; 2]) -> ApiResult<()> {
+    let throttles = throttles.clone();
+    match state
+        .db
+        .read(move |conn| sign_in::blocked_for(conn, &throttles))
+        .await?
+    {
+        Some(retry_after) => Err(ApiError::TooManyRequests {
+            retry_after,
+            what: "failed sign-ins of this name or from this address",
+        }),
+        None => Ok(()),
+    }
+}
+
+/// After the password check: a success clears the pair's count (not the address's: one
+/// right guess among many wrong ones must not reset a sprayer), a failure counts on both.
 async fn record_outcome(
     req: &HttpRequest,
     state: &AppState,
-    subject: String,
+    throttles: [Throttle; 2],
     succeeded: bool,
 ) -> ApiResult<()> {
-    let free_failures = state.config.auth.free_failures;
+    let free = [
+        state.config.auth.free_failures,
+        state.config.auth.source_free_failures,
+    ];
     state
         .db
         .write(context(req, Caller::Anonymous), move |conn, _| {
             if succeeded {
-                sign_in::clear(conn, &subject)
+                sign_in::clear(conn, &throttles[0])
             } else {
-                sign_in::record_failure(conn, &subject, free_failures)
+                for (throttle, free_failures) in throttles.iter().zip(free) {
+                    sign_in::record_failure(conn, throttle, free_failures)?;
+                }
+                Ok(())
             }
         })
         .await
@@ -334,8 +386,8 @@ async fn password_grant(
         return Err(invalid_request("username and password are required"));
     };
     let username = normalise_username(&username);
-    let throttle_subject = format!("user:{username}");
-    check_throttle(state, &throttle_subject).await?;
+    let throttles = sign_in_throttles("user", &username, source_of(req, state));
+    check_throttle(state, &throttles).await?;
     let user = {
         let username = username.clone();
         state
@@ -349,13 +401,13 @@ async fn password_grant(
     let user = match user {
         Some(user) if password_ok && user.active => user,
         _ => {
-            record_outcome(req, state, throttle_subject, false).await?;
+            record_outcome(req, state, throttles, false).await?;
             return Err(invalid_grant(
                 "the username or password is wrong, or the account is deactivated",
             ));
         }
     };
-    record_outcome(req, state, throttle_subject, true).await?;
+    record_outcome(req, state, throttles, true).await?;
     let lifetime = state.config.auth.refresh_token_seconds;
     let user_id = user.id;
     let refresh_token = state
@@ -391,8 +443,8 @@ async fn client_grant(
         (None, Some(id), Some(secret)) => (id, secret),
         _ => return Err(invalid_request("client_id and client_secret are required")),
     };
-    let throttle_subject = format!("client:{client_id}");
-    check_throttle(state, &throttle_subject).await?;
+    let throttles = sign_in_throttles("client", &client_id, source_of(req, state));
+    check_throttle(state, &throttles).await?;
     let client = {
         let client_id = client_id.clone();
         state
@@ -405,11 +457,11 @@ async fn client_grant(
     let client = match client {
         Some(client) if secret_ok && client.active => client,
         _ => {
-            record_outcome(req, state, throttle_subject, false).await?;
+            record_outcome(req, state, throttles, false).await?;
             return Err(invalid_client());
         }
     };
-    record_outcome(req, state, throttle_subject, true).await?;
+    record_outcome(req, state, throttles, true).await?;
     let fields = client.fields();
     Ok(TokenResponse {
         access_token: state.tokens.issue(

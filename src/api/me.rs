@@ -12,6 +12,7 @@ use crate::http::caller::{AccountKind, RequestActor};
 use crate::http::json_body::JsonBody;
 use crate::policy::{self, Action};
 use crate::store::accounts;
+use crate::store::sign_in::{self, Throttle};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(get_me).service(change_my_password);
@@ -85,6 +86,7 @@ pub struct PasswordChange {
         (status = 403, response = super::problems::Forbidden),
         (status = 415, response = super::problems::UnsupportedMediaType),
         (status = 422, response = super::problems::ValidationFailed),
+        (status = 429, response = super::problems::TooManyRequests),
         (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
@@ -113,16 +115,41 @@ pub async fn change_my_password(
         errors.push(FieldError::new("new_password", code));
     }
     let user_id = account.id;
-    let user = state
-        .db
-        .read(move |conn| accounts::find_user(conn, user_id))
-        .await?;
+    // A stolen token must not be a way to guess the password: failed checks are counted
+    // per account, and past a few each attempt waits longer (429) before any hashing.
+    let throttle = Throttle::PasswordChange(user_id);
+    let (user, blocked) = {
+        let throttle = throttle.clone();
+        state
+            .db
+            .read(move |conn| {
+                Ok((
+                    accounts::find_user(conn, user_id)?,
+                    sign_in::blocked_for(conn, &[throttle])?,
+                ))
+            })
+            .await?
+    };
+    if let Some(retry_after) = blocked {
+        return Err(ApiError::TooManyRequests {
+            retry_after,
+            what: "failed password checks for this account",
+        });
+    }
     let current_ok = state
         .passwords
         .verify(change.current_password, Some(user.password_hash))
         .await?;
+    let free_failures = state.config.auth.password_change_free_failures;
     if !current_ok {
         errors.push(FieldError::new("current_password", "password_incorrect"));
+        state
+            .db
+            .write(actor.write_context(), move |conn, _| {
+                sign_in::record_failure(conn, &throttle, free_failures)
+            })
+            .await?;
+        return Err(ApiError::Validation(errors));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -131,6 +158,7 @@ pub async fn change_my_password(
     state
         .db
         .write(actor.write_context(), move |conn, context| {
+            sign_in::clear(conn, &throttle)?;
             accounts::set_password(conn, context, user_id, &hash)
         })
         .await?;

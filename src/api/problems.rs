@@ -90,13 +90,17 @@ pub struct Unauthorized(Problem);
     "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct Forbidden(Problem);
 
-/// Too many failed sign-ins for this username or client; retry after `Retry-After`.
+/// Too many attempts (failed sign-ins of this name from this address, failed sign-ins or
+/// token requests from this address, failed password changes); retry after `Retry-After`
+/// seconds. `error` is OAuth's `temporarily_unavailable`, `error_description` the wait.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "https://inovik.example/problems/too-many-requests", "title": "Too many attempts",
-    "status": 429, "detail": "too many failed sign-ins; retry in 8 seconds", "error": "slow_down",
+    "status": 429, "detail": "too many failed sign-ins of this name from this address; retry in 8 seconds",
+    "error": "temporarily_unavailable",
+    "error_description": "too many failed sign-ins of this name from this address; retry in 8 seconds",
     "instance": "/api/v1/auth/token", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}),
-    headers(("Retry-After" = i64, description = "Seconds to wait")))]
+    headers(("Retry-After" = i64, description = "Seconds to wait (rounded up)")))]
 pub struct TooManyRequests(Problem);
 
 /// An RFC 6749 token error: `error` is `invalid_request`, `invalid_grant`,

@@ -176,9 +176,11 @@ pub enum ApiError {
         error: &'static str,
         description: String,
     },
-    /// Too many failed sign-ins; retry after this many seconds.
+    /// Too many attempts or requests (`what`: "failed sign-ins from this address");
+    /// retry after this many seconds.
     TooManyRequests {
         retry_after: i64,
+        what: &'static str,
     },
     NotFound,
     MethodNotAllowed {
@@ -318,8 +320,8 @@ impl ApiError {
             Self::Unauthorized { detail, .. } => (*detail).to_owned(),
             Self::Forbidden { detail } => detail.clone(),
             Self::OAuth { description, .. } => description.clone(),
-            Self::TooManyRequests { retry_after } => {
-                format!("too many failed sign-ins; retry in {retry_after} seconds")
+            Self::TooManyRequests { retry_after, what } => {
+                format!("too many {what}; retry in {retry_after} seconds")
             }
             Self::NotFound => "no resource at this address".into(),
             Self::IllegalTransition { detail, .. } => detail.clone(),
@@ -415,11 +417,14 @@ impl ApiError {
             },
             error: match self {
                 Self::OAuth { error, .. } => Some((*error).to_owned()),
-                Self::TooManyRequests { .. } => Some("slow_down".to_owned()),
+                // RFC 6749 section 4.1.2.1's code for "try again later" (`slow_down` is
+                // RFC 8628's, for device polling).
+                Self::TooManyRequests { .. } => Some("temporarily_unavailable".to_owned()),
                 _ => None,
             },
             error_description: match self {
                 Self::OAuth { description, .. } => Some(description.clone()),
+                Self::TooManyRequests { .. } => self.detail(),
                 _ => None,
             },
         }
@@ -513,7 +518,7 @@ impl ResponseError for ApiError {
             Self::OAuth { .. } => {
                 response.insert_header((header::CACHE_CONTROL, "no-store"));
             }
-            Self::TooManyRequests { retry_after } => {
+            Self::TooManyRequests { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             _ => {}

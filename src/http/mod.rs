@@ -2,6 +2,7 @@
 //! queries, pagination, conditional requests, CSV, and the answers for unknown routes.
 
 pub mod caller;
+pub mod client_address;
 pub mod conditional;
 pub mod csv;
 pub mod fallback;

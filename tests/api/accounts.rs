@@ -236,7 +236,10 @@ fn production_refuses_to_start_with_open_metrics() {
         .env("DATABASE_URL", database.url.target())
         .env("INOVIK_ENV", "production")
         .env("INOVIK_BIND", "127.0.0.1:0")
-        .env("INOVIK_JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+        .env(
+            "INOVIK_JWT_SECRET",
+            "a-production-secret-of-at-least-32-bytes",
+        )
         .env_remove("INOVIK_METRICS_TOKEN")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -254,5 +257,8 @@ fn production_refuses_to_start_with_open_metrics() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("INOVIK_METRICS_TOKEN is required"), "{stderr}");
+    assert!(
+        stderr.contains("INOVIK_METRICS_TOKEN is required"),
+        "{stderr}"
+    );
 }

@@ -456,7 +456,14 @@ async fn repeated_failures_are_slowed_down_and_the_count_lives_in_the_database()
     }
     let blocked = attempt("rina.w-password-2016").await;
     let problem = blocked.problem(429);
-    assert_eq!(problem["error"], "slow_down");
+    assert_eq!(problem["error"], "temporarily_unavailable");
+    assert!(
+        problem["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("retry in"),
+        "{problem}"
+    );
     let retry_after: i64 = blocked.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=2).contains(&retry_after), "{retry_after}");
 

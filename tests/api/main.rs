@@ -31,3 +31,4 @@ mod schema;
 mod security;
 mod signing_races;
 mod stage_transitions;
+mod throttling;

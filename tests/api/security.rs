@@ -381,9 +381,10 @@ async fn over_long_sign_in_names_are_refused_before_they_reach_the_database() {
         n: i64,
     }
     let mut conn = app.state.db.get().unwrap();
-    let counted = diesel::sql_query("SELECT COUNT(*) AS n FROM sign_in_failures")
-        .get_result::<Count>(&mut *conn)
-        .unwrap();
+    let counted =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM sign_in_failures WHERE LENGTH(subject) > 200")
+            .get_result::<Count>(&mut *conn)
+            .unwrap();
     assert_eq!(counted.n, 0, "no failure row keeps the raw value");
 }
 
@@ -420,5 +421,8 @@ async fn a_signed_agreement_is_public_with_its_innovations_named_as_signed() {
         ))
         .await
         .text();
-    assert!(page.contains("ELEGAN") && !page.contains("Generasi Dua"), "{page}");
+    assert!(
+        page.contains("ELEGAN") && !page.contains("Generasi Dua"),
+        "{page}"
+    );
 }
