@@ -192,6 +192,11 @@ class Service:
             os.environ, DATABASE_URL=database.url, INOVIK_BIND=f"127.0.0.1:{self.port}",
             INOVIK_PUBLIC_URL=self.base, INOVIK_JWT_SECRET=JWT_SECRET, RUST_LOG="warn",
             INOVIK_POOL_SIZE=str(pool_size),
+            # wrk and every scenario speak from one address and one token: request limits
+            # are set explicitly far above what a run sends, so they are never met.
+            INOVIK_RATE_LIMIT_PER_MINUTE="1000000000",
+            INOVIK_RATE_LIMIT_ANONYMOUS_PER_MINUTE="1000000000",
+            INOVIK_TOKEN_REQUESTS_PER_MINUTE="1000000",
         )
         self.process = None
         self.log = tempfile.NamedTemporaryFile(prefix="inovik-bench-", suffix=".log", delete=False)

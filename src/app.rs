@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::db::{Db, Manager, run_migrations};
 use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
+use crate::http::rate_limit::{self, RateLimits};
 use crate::http::{idempotency, limits, request_context, security_headers};
 
 /// Access-log line: request id first, so a problem body's `request_id` finds its line.
@@ -58,6 +59,8 @@ fn cors(origins: &[String]) -> Cors {
             header::RETRY_AFTER,
             idempotency::IDEMPOTENT_REPLAYED,
             request_context::REQUEST_ID_HEADER,
+            rate_limit::RATE_LIMIT,
+            rate_limit::RATE_LIMIT_POLICY,
         ])
         .max_age(3600);
     for origin in origins {
@@ -72,6 +75,13 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
     let pool_size = state.config.pool.max_size as usize;
     let json_limit = state.config.json_limit;
     let cors_origins = state.config.cors_origins.clone();
+    // One set of buckets for the whole process, shared by its workers.
+    let rate_limits = RateLimits::new(
+        state.config.rate_limit_per_minute,
+        state.config.anonymous_rate_limit_per_minute,
+        state.tokens.clone(),
+        state.config.trusted_proxies.clone(),
+    );
     let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
             .into_utoipa_app()
@@ -82,6 +92,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
         api::document::complete(&mut doc);
         app.app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(JsonLimit(json_limit)))
+            .app_data(web::Data::new(rate_limits.clone()))
             .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
             // An id that is not a number cannot name a record (or the path is another
             // route's, under a method that route does not take).
@@ -98,10 +109,12 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                 }),
             )
             .default_service(web::to(not_routed))
-            // Innermost first. Both the address bound and the idempotency claim run inside
-            // the request context, so their problem bodies carry the request id.
+            // Innermost first. The address bound, the idempotency claim and the rate limit
+            // run inside the request context, so their problem bodies carry the request
+            // id; the rate limit runs before the idempotency claim touches the database.
             .wrap(from_fn(limits::middleware))
             .wrap(from_fn(idempotency::middleware))
+            .wrap(from_fn(rate_limit::middleware))
             .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_context::middleware))
             .wrap(Condition::new(

@@ -88,6 +88,12 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Proxies whose `X-Forwarded-For` names the client (`INOVIK_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Requests per minute a signed-in caller may make, per process
+    /// (`INOVIK_RATE_LIMIT_PER_MINUTE`).
+    pub rate_limit_per_minute: u32,
+    /// Requests per minute one address may make without a token, per process
+    /// (`INOVIK_RATE_LIMIT_ANONYMOUS_PER_MINUTE`).
+    pub anonymous_rate_limit_per_minute: u32,
 }
 
 impl Config {
@@ -191,6 +197,8 @@ impl Config {
                 (token, _) => token,
             },
             trusted_proxies: trusted_proxies(var("INOVIK_TRUSTED_PROXIES").as_deref())?,
+            rate_limit_per_minute: number("INOVIK_RATE_LIMIT_PER_MINUTE", 600)?,
+            anonymous_rate_limit_per_minute: number("INOVIK_RATE_LIMIT_ANONYMOUS_PER_MINUTE", 300)?,
         })
     }
 
@@ -228,6 +236,9 @@ impl Config {
             cors_origins: Vec::new(),
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            // Tests send many requests from one address; the limit's own test sets its own.
+            rate_limit_per_minute: 1_000_000,
+            anonymous_rate_limit_per_minute: 1_000_000,
         }
     }
 }

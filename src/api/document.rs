@@ -26,6 +26,7 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 pub fn complete(doc: &mut OpenApi) {
     document_idempotency_keys(doc);
     document_request_limits(doc);
+    document_rate_limits(doc);
     bound_condition_headers(doc);
     link_created_resources(doc);
     add_list_examples(doc);
@@ -141,6 +142,60 @@ fn document_request_limits(doc: &mut OpenApi) {
             }
         }
     }
+}
+
+/// Every operation but the health checks spends the caller's request budget
+/// ([`crate::http::rate_limit`]): it may answer 429, and its own answers carry the
+/// `RateLimit` and `RateLimit-Policy` fields (the shared error answers declare them in
+/// their component).
+fn document_rate_limits(doc: &mut OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.starts_with("/health/") {
+            continue;
+        }
+        for operation in operations_mut(item) {
+            let responses = &mut operation.responses.responses;
+            responses
+                .entry("429".to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+            for response in responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    for (name, header) in rate_limit_headers() {
+                        response.headers.entry(name.to_owned()).or_insert(header);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The IETF rate-limit fields, as the document declares them.
+pub fn rate_limit_headers() -> [(&'static str, utoipa::openapi::header::Header); 2] {
+    use utoipa::openapi::header::HeaderBuilder;
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    [
+        (
+            "RateLimit",
+            HeaderBuilder::new()
+                .schema(text().examples([serde_json::json!("\"signed-in\";r=598;t=1")]))
+                .description(Some(
+                    "Where the caller stands (draft-ietf-httpapi-ratelimit-headers): `r` \
+                     requests remain, `t` seconds until the quota is full again. Counted per \
+                     server process.",
+                ))
+                .build(),
+        ),
+        (
+            "RateLimit-Policy",
+            HeaderBuilder::new()
+                .schema(text().examples([serde_json::json!("\"signed-in\";q=600;w=60")]))
+                .description(Some(
+                    "The caller's quota: `q` requests per `w` seconds (`signed-in` per token \
+                     subject, `anonymous` per source address).",
+                ))
+                .build(),
+        ),
+    ]
 }
 
 /// OpenAPI links from each create (`POST /collection`, 201) to every operation on the

@@ -90,9 +90,9 @@ pub struct Unauthorized(Problem);
     "instance": "/api/v1/agencies", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct Forbidden(Problem);
 
-/// Too many attempts (failed sign-ins of this name from this address, failed sign-ins or
-/// token requests from this address, failed password changes); retry after `Retry-After`
-/// seconds. `error` is OAuth's `temporarily_unavailable`, `error_description` the wait.
+/// Too many requests from this caller in a minute, or too many attempts (failed sign-ins
+/// of this name from this address, failed sign-ins or token requests from this address,
+/// failed password changes); retry after `Retry-After` seconds. `error` is OAuth's `temporarily_unavailable`, `error_description` the wait.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json", example = json!({
     "type": "https://inovik.example/problems/too-many-requests", "title": "Too many attempts",
@@ -100,7 +100,9 @@ pub struct Forbidden(Problem);
     "error": "temporarily_unavailable",
     "error_description": "too many failed sign-ins of this name from this address; retry in 8 seconds",
     "instance": "/api/v1/auth/token", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}),
-    headers(("Retry-After" = i64, description = "Seconds to wait (rounded up)")))]
+    headers(("Retry-After" = i64, description = "Seconds to wait (rounded up)"),
+        ("RateLimit" = String, description = "`r=0` and `t`, the seconds until the quota is full again (request limits only)"),
+        ("RateLimit-Policy" = String, description = "The quota that was spent (request limits only)")))]
 pub struct TooManyRequests(Problem);
 
 /// An RFC 6749 token error: `error` is `invalid_request`, `invalid_grant`,

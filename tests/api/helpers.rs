@@ -405,6 +405,11 @@ impl ServerProcess {
             )
             .env("INOVIK_WORKERS", "2")
             .env("RUST_LOG", "warn")
+            // Tests (the integration guide's included) send many requests from one
+            // address and one account: their limits are set here, explicitly.
+            .env("INOVIK_RATE_LIMIT_PER_MINUTE", "1000000")
+            .env("INOVIK_RATE_LIMIT_ANONYMOUS_PER_MINUTE", "1000000")
+            .env("INOVIK_TOKEN_REQUESTS_PER_MINUTE", "1000000")
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("inovik serve starts");

@@ -26,6 +26,7 @@ mod metrics;
 mod openapi;
 mod operations;
 mod outage;
+mod rate_limits;
 mod reference;
 mod schema;
 mod security;
