@@ -375,7 +375,8 @@ fn check(
             errors.push(RowError::new(parsed.row, "agency_code", code));
         }
         let name = parsed.input.name.clone().unwrap_or_default();
-        if !names_in_file.insert(name.clone()) {
+        // Compared as the registry compares them: ignoring case, width and spacing.
+        if !names_in_file.insert(crate::domain::text::name_key(&name)) {
             errors.push(RowError::new(parsed.row, "name", "duplicate_in_file"));
         } else if innovations::name_taken(conn, cohort_id, &name)? {
             errors.push(RowError::new(parsed.row, "name", "duplicate"));

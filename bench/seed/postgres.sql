@@ -49,7 +49,8 @@ FROM generate_series(1, :regions * 2) AS c;
 
 INSERT INTO innovations (id, cohort_id, agency_id, name, acronym_expansion, initiator_type,
                          form, digital, government_affairs, problem, lab_stage, stage_rank,
-                         launched_on, status, search_text, version, created_at, updated_at)
+                         launched_on, status, search_text, version, created_at, updated_at,
+                         name_key)
 SELECT i,
        ((agency - 1) / 40) * 2 + 1 + i % 2,
        agency,
@@ -68,7 +69,9 @@ SELECT i,
          || chr(31) || 'pelayanan ' || w.word || ' lambat',
        1,
        timestamptz '2016-05-10 02:00:00+00' + i * interval '1 second',
-       timestamptz '2016-05-10 02:00:00+00' + i * interval '1 second'
+       timestamptz '2016-05-10 02:00:00+00' + i * interval '1 second',
+       -- The folded name (src/domain/text.rs): the names here are ASCII and the words lower-case.
+       'inovasi ' || i || ' ' || w.word
 FROM generate_series(1, :innovations) AS i
 CROSS JOIN LATERAL (SELECT 1 + (i - 1) % (:regions * 40) AS agency) AS a
 JOIN words AS w ON w.n = (i * 7) % 50;

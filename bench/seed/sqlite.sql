@@ -43,7 +43,8 @@ FROM seq;
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {innovations})
 INSERT INTO innovations (id, cohort_id, agency_id, name, acronym_expansion, initiator_type,
                          form, digital, government_affairs, problem, lab_stage, stage_rank,
-                         launched_on, status, search_text, version, created_at, updated_at)
+                         launched_on, status, search_text, version, created_at, updated_at,
+                         name_key)
 SELECT i,
        ((agency - 1) / 40) * 2 + 1 + i % 2,
        agency,
@@ -62,7 +63,9 @@ SELECT i,
          || char(31) || 'pelayanan ' || w.word || ' lambat',
        1,
        strftime('%Y-%m-%d %H:%M:%S.000000', '2016-05-10 02:00:00', '+' || i || ' seconds'),
-       strftime('%Y-%m-%d %H:%M:%S.000000', '2016-05-10 02:00:00', '+' || i || ' seconds')
+       strftime('%Y-%m-%d %H:%M:%S.000000', '2016-05-10 02:00:00', '+' || i || ' seconds'),
+       -- The folded name (src/domain/text.rs): the names here are ASCII and the words lower-case.
+       'inovasi ' || i || ' ' || w.word
 FROM (SELECT i, 1 + (i - 1) % ({regions} * 40) AS agency FROM seq) AS s
 JOIN words AS w ON w.n = (i * 7) % 50;
 

@@ -3,6 +3,7 @@
 
 mod connection;
 mod migrate;
+mod name_keys;
 pub mod schema;
 mod url;
 

@@ -1,11 +1,35 @@
 //! Small text rules shared by every resource.
 
+use unicode_normalization::UnicodeNormalization;
 use validator::ValidationError;
+
+/// Characters that show nothing but make two names differ: zero-width space, non-joiner
+/// and joiner, word joiner, byte-order mark, soft hyphen.
+const INVISIBLE: [char; 6] = [
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
+
+/// A name as it is stored: Unicode NFC, invisible characters dropped, surrounding
+/// whitespace trimmed and inner runs of whitespace (any Unicode space) made one space.
+pub fn normalise_name(text: &str) -> String {
+    let visible: String = text.nfc().filter(|c| !INVISIBLE.contains(c)).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The form names are compared in for uniqueness: the normalised name, folded by
+/// compatibility (NFKC: full-width `ＥＬＥＧＡＮ` is `ELEGAN`) and case (lower-case, then
+/// NFKC again, an approximation of Unicode's NFKC_Casefold). `ELEGAN`, `ELEGAN `,
+/// `ELEGAN\u{200B}`, `ＥLEGAN` and `elegan` share one key.
+pub fn name_key(text: &str) -> String {
+    let compatible: String = normalise_name(text).nfkc().collect();
+    let lower: String = compatible.chars().flat_map(char::to_lowercase).collect();
+    lower.nfkc().collect()
+}
 
 /// Rejects strings that are empty or only whitespace (length rules count characters, not
 /// meaning, so `"   "` would otherwise pass as a name).
 pub fn not_blank(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() {
+    if normalise_name(value).is_empty() {
         Err(ValidationError::new("blank"))
     } else {
         Ok(())
@@ -58,7 +82,28 @@ pub fn like_pattern_contains(needle: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_http_url;
+    use super::{name_key, normalise_name, not_blank, validate_http_url};
+
+    #[test]
+    fn names_differing_by_case_width_or_spacing_share_a_key() {
+        assert_eq!(
+            normalise_name("  Siperi \t Kebumen\u{200B} "),
+            "Siperi Kebumen"
+        );
+        assert_eq!(normalise_name("Cafe\u{301}"), "Caf\u{e9}", "NFC");
+        let key = name_key("ELEGAN");
+        for same in [
+            "ELEGAN ",
+            "ELEGAN\u{200B}",
+            "\u{FF25}LEGAN",
+            "elegan",
+            "\u{FF45}\u{FF4C}\u{FF45}\u{FF47}\u{FF41}\u{FF4E}",
+        ] {
+            assert_eq!(name_key(same), key, "{same:?}");
+        }
+        assert_ne!(name_key("ELE GAN"), key);
+        assert!(not_blank("\u{200B} \u{00A0}").is_err());
+    }
 
     #[test]
     fn only_absolute_http_urls_are_stored() {

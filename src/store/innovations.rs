@@ -10,7 +10,7 @@ use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::AgencyKind;
 use crate::domain::innovation::{InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
-use crate::domain::text::{like_pattern_contains, search_text};
+use crate::domain::text::{like_pattern_contains, name_key, normalise_name, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::pagination::{ListControls, Sort, SortField};
@@ -48,6 +48,9 @@ pub struct InnovationRow {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The name folded for uniqueness ([`crate::domain::text::name_key`]).
+    #[serde(skip)]
+    pub name_key: Option<String>,
 }
 
 impl InnovationRow {
@@ -141,13 +144,16 @@ struct InnovationValues {
     trial_on: Option<NaiveDate>,
     status: String,
     search_text: String,
+    name_key: String,
     updated_at: chrono::NaiveDateTime,
 }
 
 impl InnovationValues {
     fn new(draft: InnovationDraft, now: chrono::NaiveDateTime) -> Self {
+        // The one place names are normalised on their way in (API, import, seed alike).
+        let name = normalise_name(&draft.name);
         let search_text = search_text([
-            Some(draft.name.as_str()),
+            Some(name.as_str()),
             draft.acronym_expansion.as_deref(),
             draft.problem.as_deref(),
             draft.approach.as_deref(),
@@ -155,7 +161,8 @@ impl InnovationValues {
         Self {
             cohort_id: draft.cohort_id,
             agency_id: draft.agency_id,
-            name: draft.name,
+            name_key: name_key(&name),
+            name,
             acronym_expansion: draft.acronym_expansion,
             initiator_type: draft.initiator_type,
             initiator_name: draft.initiator_name,
@@ -205,12 +212,15 @@ pub struct MoveDetails {
     pub launched_on: Option<NaiveDate>,
 }
 
+/// Both unique indexes on names end up here: `innovations_cohort_name_key` (exact) and
+/// `innovations_cohort_name_key_folded` (ignoring case, width and spacing), whose name
+/// starts the same; SQLite names the columns (`innovations.name`, `innovations.name_key`).
 fn duplicate_name(error: diesel::result::Error) -> ApiError {
     super::conflict_on_unique(
         error,
         "innovations_cohort_name_key",
         "name",
-        "this cohort already has an innovation with this name",
+        "this cohort already has an innovation with this name (ignoring case, width and spacing)",
     )
 }
 
@@ -809,12 +819,13 @@ fn labelled(groups: Vec<(String, i64)>) -> Vec<(String, String, i64)> {
         .collect()
 }
 
-/// Whether cohort `cohort_id` already has an innovation called `name`.
+/// Whether cohort `cohort_id` already has an innovation called `name`, ignoring case, width
+/// and spacing.
 pub fn name_taken(conn: &mut DbConnection, cohort_id: i64, name: &str) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         innovations::table
             .filter(innovations::cohort_id.eq(cohort_id))
-            .filter(innovations::name.eq(name)),
+            .filter(innovations::name_key.eq(name_key(name))),
     ))
     .get_result(conn)?)
 }

@@ -23,6 +23,7 @@ mod import;
 mod innovations;
 mod matrix;
 mod metrics;
+mod names;
 mod openapi;
 mod operations;
 mod outage;
