@@ -57,3 +57,28 @@ async fn each_caller_has_a_quota_per_minute() {
         200
     );
 }
+
+#[actix_web::test]
+async fn every_answer_tells_the_caller_its_quota() {
+    let app = crate::helpers::spawn_app().await;
+    let signed_in = app.get("/api/v1/cohorts").await;
+    assert_eq!(
+        signed_in.header("ratelimit-policy").as_deref(),
+        Some("\"signed-in\";q=1000000;w=60")
+    );
+    assert!(
+        signed_in
+            .header("ratelimit")
+            .is_some_and(|v| v.starts_with("\"signed-in\";r=999999;t=")),
+        "{:?}",
+        signed_in.header("ratelimit")
+    );
+    let public = app.get_anonymous("/api/v1/cohorts").await;
+    assert!(
+        public
+            .header("ratelimit-policy")
+            .is_some_and(|v| v.starts_with("\"anonymous\";q="))
+    );
+    let unknown = app.get_anonymous("/api/v1/nothing-here").await;
+    assert!(unknown.header("ratelimit").is_some(), "errors count too");
+}
