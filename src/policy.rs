@@ -139,6 +139,13 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
     }
 }
 
+/// Whether an account with `role` may change anything besides its own account: what the
+/// idempotency middleware asks before it reads a body, so a viewer's upload is refused
+/// (403) without being held.
+pub fn may_write_beyond_own_account(role: Role) -> bool {
+    role != Role::Viewer
+}
+
 /// Whether `caller` may see personal data such as a NIP (it encodes a birth date and
 /// gender: personal data under UU 27/2022). Any signed-in account may; the public may not.
 pub fn may_see_personal_data(caller: &Caller) -> bool {

@@ -101,6 +101,14 @@ pub async fn middleware(
         Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
         Err(error) => return Ok(refuse(req, error)),
     };
+    if !crate::policy::may_write_beyond_own_account(account.role)
+        && !req.path().starts_with("/api/v1/me/")
+    {
+        return Ok(refuse(
+            req,
+            ApiError::forbidden(format!("the {} role may not do this", account.role)),
+        ));
+    }
     let scope = format!(
         "{subject}|{}|{}",
         account.role,
