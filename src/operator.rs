@@ -7,8 +7,8 @@ use crate::api::AppState;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::db::WriteContext;
 use crate::domain::account::{Role, normalise_username, password_problem, validate_username};
+use crate::domain::caller::Caller;
 use crate::error::{ApiError, ApiResult, message};
-use crate::http::caller::Caller;
 use crate::store::accounts::AccountFields;
 use crate::store::{accounts, agencies};
 

@@ -10,8 +10,8 @@
 //! - `admin`: everything, including accounts and the audit trail.
 
 use crate::domain::account::Role;
+use crate::domain::caller::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::http::caller::Caller;
 
 /// An action on a resource, with what the decision needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -364,7 +364,8 @@ pub struct AgencyListParams {
 fn parse_list(req: &HttpRequest) -> ApiResult<(AgencyFilters, ListControls<store::AgencySort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
     let accepts_csv = super::accepts_csv(req);
-    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, accepts_csv);
+    let controls =
+        crate::http::pagination::take_controls(&mut query, store::DEFAULT_SORT, accepts_csv);
     let filters = AgencyFilters {
         kind: query.take_list("kind", AgencyKind::parse, AgencyKind::allowed),
         parent_id: query.take_i64("parent_id", 1, i64::MAX),

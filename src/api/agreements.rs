@@ -339,7 +339,11 @@ fn parse_list(
     caller: &Caller,
 ) -> ApiResult<(AgreementFilters, ListControls<store::AgreementSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, super::accepts_csv(req));
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        super::accepts_csv(req),
+    );
     let filters = AgreementFilters {
         agency_id: query.take_i64("agency_id", 1, i64::MAX),
         year: query.take_i64("year", 2000, 2100),

@@ -459,7 +459,11 @@ fn parse_list(
     caller: &Caller,
 ) -> ApiResult<(InnovationFilters, ListControls<store::InnovationSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = ListControls::take(&mut query, store::DEFAULT_SORT, super::accepts_csv(req));
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        super::accepts_csv(req),
+    );
     let mut filters = take_filters(&mut query, caller);
     filters.q = controls.q.clone();
     filters.updated_since = controls.updated_since;

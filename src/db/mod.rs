@@ -19,8 +19,8 @@ pub use connection::{ConnectionWatch, DbConnection, Manager, MultiBackend, Timeo
 pub use migrate::run_migrations;
 pub use url::{Backend, DatabaseUrl};
 
+use crate::domain::caller::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::http::caller::Caller;
 
 /// What every write carries into its transaction: who asked, under which request id, and
 /// the idempotency key the request holds, if it sent one. The audit event and the key's

@@ -53,11 +53,13 @@ macro_rules! text_enum {
 pub mod account;
 pub mod agency;
 pub mod agreement;
+pub mod caller;
 pub mod canonical_json;
 pub mod dates;
 pub mod innovation;
 pub mod lab_stage;
 pub mod labels;
 pub mod nip;
+pub mod paging;
 pub mod text;
 pub mod version;

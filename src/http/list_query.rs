@@ -149,9 +149,4 @@ impl QueryPairs {
     }
 }
 
-/// The representation a list is asked for (`Accept: text/csv` or `?format=csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Csv { semicolon: bool },
-}
+pub use crate::domain::paging::Format;

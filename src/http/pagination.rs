@@ -1,201 +1,108 @@
 //! Paging for every list: page numbers with a `total`, or opaque keyset cursors, both in
 //! the same envelope and with an RFC 8288 `Link` header.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::list_query::{DEFAULT_PER_PAGE, Format, MAX_PER_PAGE, MAX_Q_LEN, QueryPairs};
+use super::list_query::{DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_Q_LEN, QueryPairs};
+pub use crate::domain::paging::{
+    ById, CursorPosition, Format, ListControls, PageRequest, Sort, SortField,
+};
 use crate::error::FieldError;
 
 /// Longest `cursor` accepted; the server's own are far shorter.
 pub const MAX_CURSOR_LEN: usize = 512;
 
-/// A sort order a list offers: `field` ascending or `-field` descending, `id` breaking ties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort<F> {
-    pub field: F,
-    pub descending: bool,
-}
-
-/// A resource's sortable fields.
-pub trait SortField: Copy + PartialEq + Sized + 'static {
-    const ALL: &'static [Self];
-    fn name(self) -> &'static str;
-
-    fn parse(text: &str) -> Option<Sort<Self>> {
-        let (descending, name) = match text.strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, text),
-        };
-        Self::ALL
-            .iter()
-            .find(|f| f.name() == name)
-            .map(|&field| Sort { field, descending })
-    }
-}
-
-impl<F: SortField> Sort<F> {
-    pub fn to_param(self) -> String {
-        format!(
-            "{}{}",
-            if self.descending { "-" } else { "" },
-            self.field.name()
-        )
-    }
-}
-
-/// Where a keyset page starts: just after the row with this sort key and id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CursorPosition {
-    /// The sort this cursor was issued for (`-name`).
-    #[serde(rename = "s")]
-    pub sort: String,
-    /// The sort key of the last row served.
-    #[serde(rename = "k")]
-    pub key: serde_json::Value,
-    #[serde(rename = "i")]
-    pub id: i64,
-}
-
-impl CursorPosition {
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    pub fn decode(cursor: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PageRequest {
-    /// `?page=N`: offset paging with a `total`.
-    Number { page: i64 },
-    /// `?cursor=...`: keyset paging; `None` starts from the beginning (`?cursor=`).
-    Cursor { after: Option<CursorPosition> },
-}
-
-/// The parameters every list takes, besides its own filters.
-#[derive(Debug, Clone)]
-pub struct ListControls<F> {
-    pub page: PageRequest,
-    pub per_page: i64,
-    pub sort: Sort<F>,
-    pub q: Option<String>,
-    pub updated_since: Option<chrono::NaiveDateTime>,
-    pub format: Format,
-}
-
-impl<F: SortField> ListControls<F> {
-    /// Takes the common parameters out of `query`; `accepts_csv` comes from `Accept`.
-    pub fn take(query: &mut QueryPairs, default_sort: Sort<F>, accepts_csv: bool) -> Self {
-        let page = query.take_i64("page", 1, i64::from(i32::MAX));
-        let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
-        let per_page = query
-            .take_i64("per_page", 1, MAX_PER_PAGE)
-            .unwrap_or(DEFAULT_PER_PAGE);
-        let sort = match query.take("sort") {
-            None => default_sort,
-            Some(text) => F::parse(&text).unwrap_or_else(|| {
-                let allowed: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
-                query.error(FieldError::with_message(
-                    "sort",
-                    "invalid_choice",
-                    format!(
-                        "must be one of {} (prefix - for descending)",
-                        allowed.join(", ")
-                    ),
-                ));
-                default_sort
-            }),
-        };
-        let q = query
-            .take_string("q", MAX_Q_LEN)
-            .map(|q| q.trim().to_owned())
-            .filter(|q| !q.is_empty());
-        let updated_since = query.take_datetime("updated_since");
-        let csv = match query.take("format").as_deref() {
-            None => accepts_csv,
-            Some("json") => false,
-            Some("csv") => true,
+/// Takes the parameters every list takes out of `query`; `accepts_csv` comes from `Accept`.
+pub fn take_controls<F: SortField>(
+    query: &mut QueryPairs,
+    default_sort: Sort<F>,
+    accepts_csv: bool,
+) -> ListControls<F> {
+    let page = query.take_i64("page", 1, i64::from(i32::MAX));
+    let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
+    let per_page = query
+        .take_i64("per_page", 1, MAX_PER_PAGE)
+        .unwrap_or(DEFAULT_PER_PAGE);
+    let sort = match query.take("sort") {
+        None => default_sort,
+        Some(text) => F::parse(&text).unwrap_or_else(|| {
+            let allowed: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
+            query.error(FieldError::with_message(
+                "sort",
+                "invalid_choice",
+                format!(
+                    "must be one of {} (prefix - for descending)",
+                    allowed.join(", ")
+                ),
+            ));
+            default_sort
+        }),
+    };
+    let q = query
+        .take_string("q", MAX_Q_LEN)
+        .map(|q| q.trim().to_owned())
+        .filter(|q| !q.is_empty());
+    let updated_since = query.take_datetime("updated_since");
+    let csv = match query.take("format").as_deref() {
+        None => accepts_csv,
+        Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            query.error(FieldError::with_message(
+                "format",
+                "invalid_choice",
+                "must be one of: json, csv",
+            ));
+            false
+        }
+    };
+    let semicolon = match query.take("delimiter").as_deref() {
+        None | Some("comma") => false,
+        Some("semicolon") => true,
+        Some(_) => {
+            query.error(FieldError::with_message(
+                "delimiter",
+                "invalid_choice",
+                "must be one of: comma, semicolon",
+            ));
+            false
+        }
+    };
+    let page = match (page, cursor) {
+        (Some(_), Some(_)) => {
+            query.error(FieldError::new("cursor", "page_and_cursor"));
+            PageRequest::Number { page: 1 }
+        }
+        (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
+        (_, Some(cursor)) => match CursorPosition::decode(&cursor) {
+            Some(position) if position.sort == sort.to_param() => PageRequest::Cursor {
+                after: Some(position),
+            },
             Some(_) => {
-                query.error(FieldError::with_message(
-                    "format",
-                    "invalid_choice",
-                    "must be one of: json, csv",
-                ));
-                false
-            }
-        };
-        let semicolon = match query.take("delimiter").as_deref() {
-            None | Some("comma") => false,
-            Some("semicolon") => true,
-            Some(_) => {
-                query.error(FieldError::with_message(
-                    "delimiter",
-                    "invalid_choice",
-                    "must be one of: comma, semicolon",
-                ));
-                false
-            }
-        };
-        let page = match (page, cursor) {
-            (Some(_), Some(_)) => {
-                query.error(FieldError::new("cursor", "page_and_cursor"));
+                query.error(FieldError::new("cursor", "cursor_sort_mismatch"));
                 PageRequest::Number { page: 1 }
             }
-            (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
-            (_, Some(cursor)) => match CursorPosition::decode(&cursor) {
-                Some(position) if position.sort == sort.to_param() => PageRequest::Cursor {
-                    after: Some(position),
-                },
-                Some(_) => {
-                    query.error(FieldError::new("cursor", "cursor_sort_mismatch"));
-                    PageRequest::Number { page: 1 }
-                }
-                None => {
-                    query.error(FieldError::new("cursor", "invalid_cursor"));
-                    PageRequest::Number { page: 1 }
-                }
-            },
-            (page, None) => PageRequest::Number {
-                page: page.unwrap_or(1),
-            },
-        };
-        Self {
-            page,
-            per_page,
-            sort,
-            q,
-            updated_since,
-            format: if csv {
-                Format::Csv { semicolon }
-            } else {
-                Format::Json
-            },
-        }
-    }
-
-    /// Rows to skip in page-number mode.
-    pub fn offset(&self) -> i64 {
-        match self.page {
-            PageRequest::Number { page } => (page - 1).saturating_mul(self.per_page),
-            PageRequest::Cursor { .. } => 0,
-        }
-    }
-
-    pub fn cursor_after(&self) -> Option<&CursorPosition> {
-        match &self.page {
-            PageRequest::Cursor { after } => after.as_ref(),
-            PageRequest::Number { .. } => None,
-        }
-    }
-
-    pub fn wants_total(&self) -> bool {
-        matches!(self.page, PageRequest::Number { .. })
+            None => {
+                query.error(FieldError::new("cursor", "invalid_cursor"));
+                PageRequest::Number { page: 1 }
+            }
+        },
+        (page, None) => PageRequest::Number {
+            page: page.unwrap_or(1),
+        },
+    };
+    ListControls {
+        page,
+        per_page,
+        sort,
+        q,
+        updated_since,
+        format: if csv {
+            Format::Csv { semicolon }
+        } else {
+            Format::Json
+        },
     }
 }
 
@@ -345,18 +252,6 @@ impl<T> Page<T> {
             total: self.total,
             next_cursor: self.next_cursor,
         }
-    }
-}
-
-/// The one order of a sub-collection (a history, an agreement's commitments): by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ById;
-
-impl SortField for ById {
-    const ALL: &'static [Self] = &[Self];
-
-    fn name(self) -> &'static str {
-        "id"
     }
 }
 

@@ -8,8 +8,8 @@ mod innovations;
 
 use crate::api::AppState;
 use crate::db::WriteContext;
+use crate::domain::caller::Caller;
 use crate::error::ApiError;
-use crate::http::caller::Caller;
 
 /// Loads what is missing, in one transaction through the API's write path; returns a
 /// report of a few lines.

@@ -9,11 +9,11 @@ use crate::auth::Subject;
 use crate::db::schema::{agencies, api_clients, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::account::Role;
+use crate::domain::caller::{Account, AccountKind};
+use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::caller::{Account, AccountKind};
-use crate::http::pagination::{ListControls, Sort, SortField};
 
 /// A user as stored. Serialises without the password hash (for the audit trail).
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

@@ -7,10 +7,10 @@ use super::{Attempt, versioned_write};
 use crate::db::schema::agencies;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
+use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::domain::text::{like_pattern_contains, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::pagination::{CursorPosition, ListControls, Sort, SortField};
 
 /// An agency as stored (serialised as such into the audit trail).
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]

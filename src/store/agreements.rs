@@ -10,9 +10,9 @@ use crate::db::schema::{agencies, commitments, innovations, performance_agreemen
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agreement::{AgreementStatus, Hundredths};
 use crate::domain::canonical_json::{canonicalize, sha256_hex};
+use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::pagination::{ListControls, Sort, SortField};
 
 const RESOURCE: &str = "performance_agreement";
 const COMMITMENT: &str = "commitment";
@@ -365,7 +365,7 @@ pub type CommitmentWithName = (CommitmentRow, String);
 pub fn commitments_page(
     conn: &mut DbConnection,
     agreement_id: i64,
-    controls: &ListControls<crate::http::pagination::ById>,
+    controls: &ListControls<crate::domain::paging::ById>,
 ) -> ApiResult<(Vec<CommitmentWithName>, Option<i64>)> {
     let total = if controls.wants_total() {
         Some(
@@ -886,7 +886,7 @@ pub fn page(
     conn: &mut DbConnection,
     filters: &AgreementFilters,
     controls: &ListControls<AgreementSort>,
-    after: Option<&crate::http::pagination::CursorPosition>,
+    after: Option<&crate::domain::paging::CursorPosition>,
     limit: i64,
     offset: i64,
 ) -> ApiResult<Vec<AgreementRow>> {

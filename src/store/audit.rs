@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::cursor::cursor_key;
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
+use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::error::ApiResult;
-use crate::http::pagination::{ListControls, Sort, SortField};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]

@@ -8,10 +8,10 @@ use super::{Attempt, versioned_write};
 use crate::db::schema::{cohorts, innovations};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::lab_stage::LabStage;
+use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
-use crate::http::pagination::{ListControls, Sort, SortField};
 
 const RESOURCE: &str = "cohort";
 

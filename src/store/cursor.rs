@@ -1,7 +1,7 @@
 //! Typed sort keys of client-supplied cursors.
 
+use crate::domain::paging::CursorPosition;
 use crate::error::{ApiError, ApiResult};
-use crate::http::pagination::CursorPosition;
 
 /// The typed sort key of a cursor. Cursors come from clients, so a key is checked like any
 /// input: the database must never see a value it would refuse (a NUL, a year 99999).

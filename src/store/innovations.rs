@@ -10,10 +10,10 @@ use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::AgencyKind;
 use crate::domain::innovation::{InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
+use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::domain::text::{like_pattern_contains, name_key, normalise_name, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::pagination::{ListControls, Sort, SortField};
 
 const RESOURCE: &str = "innovation";
 
@@ -457,7 +457,7 @@ pub fn move_stage(
 pub fn transitions(
     conn: &mut DbConnection,
     innovation_id: i64,
-    controls: &ListControls<crate::http::pagination::ById>,
+    controls: &ListControls<crate::domain::paging::ById>,
 ) -> ApiResult<(Vec<TransitionRow>, Option<i64>)> {
     let total = if controls.wants_total() {
         Some(
@@ -665,7 +665,7 @@ pub fn page(
     conn: &mut DbConnection,
     filters: &InnovationFilters,
     controls: &ListControls<InnovationSort>,
-    after: Option<&crate::http::pagination::CursorPosition>,
+    after: Option<&crate::domain::paging::CursorPosition>,
     limit: i64,
     offset: i64,
 ) -> ApiResult<Vec<InnovationView>> {
@@ -712,7 +712,7 @@ pub fn page(
 fn launched_on_keyset<'a>(
     query: diesel::helper_types::IntoBoxed<'a, Joined, MultiBackend>,
     descending: bool,
-    after: Option<&crate::http::pagination::CursorPosition>,
+    after: Option<&crate::domain::paging::CursorPosition>,
 ) -> ApiResult<diesel::helper_types::IntoBoxed<'a, Joined, MultiBackend>> {
     let after = match after {
         None => None,
