@@ -51,27 +51,7 @@ const IGNORED: &[&str] = &[
     "agency_name",
 ];
 
-/// One problem in the file: spreadsheet row (the header is row 1), column, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[schema(example = json!({"row": 7, "column": "agency_code", "code": "agency_not_found",
-    "message": "no agency with this code exists"}))]
-pub struct RowError {
-    pub row: usize,
-    pub column: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl RowError {
-    fn new(row: usize, column: &str, code: &str) -> Self {
-        Self {
-            row,
-            column: column.to_owned(),
-            code: code.to_owned(),
-            message: crate::error::message(code, &[]),
-        }
-    }
-}
+pub use crate::error::RowError;
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Serialize, ToSchema)]

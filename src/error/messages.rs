@@ -63,10 +63,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "required" => "is required".into(),
         "blank" => "must not be blank".into(),
         "reused" => "was already used for a different request".into(),
-        "header_too_long" => format!(
-            "must be at most {} bytes",
-            crate::http::limits::MAX_CONDITION_BYTES
-        ),
+        "header_too_long" => format!("must be at most {} bytes", param("max").unwrap_or_default()),
         "idempotency_key_invalid" => {
             "must be 1 to 255 visible ASCII characters (a UUID is a good choice)".into()
         }

@@ -33,10 +33,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
         "idempotency_key_invalid" => {
             "harus 1 sampai 255 karakter ASCII yang terlihat (UUID adalah pilihan yang baik)".into()
         }
-        "header_too_long" => format!(
-            "paling banyak {} byte",
-            crate::http::limits::MAX_CONDITION_BYTES
-        ),
+        "header_too_long" => format!("paling banyak {} byte", param("max").unwrap_or_default()),
         "agency_code_invalid" => "harus 2-32 karakter A-Z, 0-9 dan -".into(),
         "region_code_invalid" => {
             "harus kode wilayah Kemendagri 4 digit, mis. 3305 untuk Kebumen".into()

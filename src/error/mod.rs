@@ -8,18 +8,36 @@ mod messages_id;
 
 use std::fmt;
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use messages::{Language, message};
 
-use crate::http::request_context;
-
 /// Base of every problem `type` URI. The URIs are stable identifiers; clients match on them.
 pub const PROBLEM_BASE: &str = "https://inovik.example/problems/";
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// One problem in the file: spreadsheet row (the header is row 1), column, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"row": 7, "column": "agency_code", "code": "agency_not_found",
+    "message": "no agency with this code exists"}))]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(row: usize, column: &str, code: &str) -> Self {
+        Self {
+            row,
+            column: column.to_owned(),
+            code: code.to_owned(),
+            message: message(code, &[]),
+        }
+    }
+}
 
 /// One bad field (or query parameter) in a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -140,8 +158,8 @@ pub struct Problem {
     /// On a refused import: every bad row, with its spreadsheet row number (the header is
     /// row 1) and column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Vec<crate::import::RowError>)]
-    pub row_errors: Option<Vec<crate::import::RowError>>,
+    #[schema(nullable = false, value_type = Vec<RowError>)]
+    pub row_errors: Option<Vec<RowError>>,
     /// On a refused bulk stage move: why each innovation could not move (none moved).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -200,7 +218,7 @@ pub enum ApiError {
     },
     /// A CSV import refused as a whole: every bad row.
     ImportRejected {
-        rows: Vec<crate::import::RowError>,
+        rows: Vec<RowError>,
     },
     /// A bulk stage move refused as a whole.
     BulkMoveRefused {
@@ -382,11 +400,15 @@ impl ApiError {
         }
     }
 
-    /// The problem body for this error, with the current request's id and path.
-    pub fn problem(&self) -> Problem {
+    /// The problem body for this error, in `language`, for the request with this id at
+    /// this path (`instance`).
+    pub fn problem_in(
+        &self,
+        language: Language,
+        request_id: Option<String>,
+        instance: Option<String>,
+    ) -> Problem {
         let (slug, title) = self.slug_and_title();
-        let context = request_context::current();
-        let language = context.as_ref().map(|c| c.language).unwrap_or_default();
         let title = match language {
             Language::Indonesian => messages_id::title(slug).unwrap_or(title),
             Language::English => title,
@@ -394,10 +416,10 @@ impl ApiError {
         Problem {
             problem_type: format!("{PROBLEM_BASE}{slug}"),
             title: title.to_owned(),
-            status: self.status_code().as_u16(),
+            status: self.status(),
             detail: self.detail(),
-            instance: context.as_ref().map(|c| c.path.clone()),
-            request_id: context.map(|c| c.request_id),
+            instance,
+            request_id,
             errors: self
                 .field_errors()
                 .into_iter()
@@ -443,89 +465,31 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
         match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Self::OAuth { status, .. } => {
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
-            }
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BadRequest { .. } => 400,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden { .. } => 403,
+            Self::OAuth { status, .. } => *status,
+            Self::TooManyRequests { .. } => 429,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed { .. } => 405,
             Self::Conflict { .. }
             | Self::IdempotencyKeyInUse
             | Self::IdempotencyOutcomeUnknown
             | Self::IllegalTransition { .. }
-            | Self::BulkMoveRefused { .. } => StatusCode::CONFLICT,
-            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            Self::Validation(_) | Self::ImportRejected { .. } | Self::IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
-            Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let problem = self.problem();
-        match self {
-            Self::Internal(detail) => log::error!(
-                "request {} failed: {detail}",
-                problem.request_id.as_deref().unwrap_or("-")
-            ),
-            Self::Unavailable => log::warn!(
-                "request {}: database unavailable",
-                problem.request_id.as_deref().unwrap_or("-")
-            ),
-            _ => {}
-        }
-        let mut response = HttpResponse::build(self.status_code());
-        response.content_type(PROBLEM_CONTENT_TYPE);
-        let language = request_context::current()
-            .map(|c| c.language)
-            .unwrap_or_default();
-        response.insert_header((header::CONTENT_LANGUAGE, language.tag()));
-        response.insert_header((header::VARY, "Accept-Language"));
-        match self {
-            Self::MethodNotAllowed { allow } => {
-                response.insert_header((header::ALLOW, allow.join(", ")));
-            }
-            Self::Unavailable | Self::Timeout => {
-                response.insert_header((header::RETRY_AFTER, "5"));
-            }
-            Self::IdempotencyKeyInUse => {
-                response.insert_header((header::RETRY_AFTER, "1"));
-            }
-            Self::Unauthorized { invalid_token, .. } => {
-                let challenge = if *invalid_token {
-                    r#"Bearer realm="inovik", error="invalid_token""#
-                } else {
-                    r#"Bearer realm="inovik""#
-                };
-                response.insert_header((header::WWW_AUTHENTICATE, challenge));
-            }
-            Self::OAuth { status: 401, .. } => {
-                response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="inovik""#));
-            }
-            Self::OAuth { .. } => {
-                response.insert_header((header::CACHE_CONTROL, "no-store"));
-            }
-            Self::TooManyRequests { retry_after, .. } => {
-                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
-            }
-            _ => {}
-        }
-        match serde_json::to_vec(&problem) {
-            Ok(body) => response.body(body),
-            Err(_) => response.finish(),
+            | Self::BulkMoveRefused { .. } => 409,
+            Self::PreconditionFailed { .. } => 412,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType { .. } => 415,
+            Self::NotAcceptable { .. } => 406,
+            Self::Validation(_) | Self::ImportRejected { .. } | Self::IdempotencyKeyReused => 422,
+            Self::Unavailable | Self::Timeout => 503,
+            Self::UriTooLong { .. } => 414,
+            Self::HeadersTooLarge { .. } => 431,
+            Self::Internal(_) => 500,
         }
     }
 }

@@ -256,7 +256,7 @@ fn secret_not_kept(first_headers: &[(String, String)]) -> StoredResponse {
     StoredResponse {
         status: problem.status_code().as_u16(),
         headers,
-        body: serde_json::to_vec(&problem.problem()).unwrap_or_default(),
+        body: serde_json::to_vec(&super::problem::problem_of(&problem)).unwrap_or_default(),
     }
 }
 

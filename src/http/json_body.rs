@@ -284,7 +284,7 @@ mod tests {
     }
 
     fn field_of(error: ApiError) -> (u16, String, String) {
-        let problem = error.problem();
+        let problem = crate::http::problem::problem_of(&error);
         let first = problem.errors.first().cloned();
         (
             problem.status,

@@ -52,7 +52,11 @@ pub async fn middleware(
         if bytes > MAX_CONDITION_BYTES {
             let response = ApiError::BadRequest {
                 detail: format!("{name} is longer than {MAX_CONDITION_BYTES} bytes"),
-                errors: vec![FieldError::new(name.as_str(), "header_too_long")],
+                errors: vec![FieldError::with_params(
+                    name.as_str(),
+                    "header_too_long",
+                    &[("max", MAX_CONDITION_BYTES.to_string())],
+                )],
             }
             .error_response();
             return Ok(req.into_response(response));

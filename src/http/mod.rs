@@ -11,6 +11,7 @@ pub mod json_body;
 pub mod limits;
 pub mod list_query;
 pub mod pagination;
+pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
 pub mod security_headers;
