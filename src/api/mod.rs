@@ -58,7 +58,8 @@ impl AppState {
             auth.access_token_seconds,
         )?;
         let (memory, iterations, parallelism) = auth.argon2;
-        let passwords = PasswordHasher::new(memory, iterations, parallelism)?;
+        let passwords =
+            PasswordHasher::new(memory, iterations, parallelism, crate::config::cores())?;
         let metrics = Arc::new(crate::metrics::Metrics::new(&db));
         Ok(Self {
             db,

@@ -23,14 +23,21 @@ pub struct PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// `memory_kib`, `iterations` and `parallelism` as in RFC 9106.
-    pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self, String> {
+    /// `memory_kib`, `iterations` and `parallelism` as in RFC 9106; at most
+    /// `concurrent_hashes` hashes run at once (one per core: the work is only CPU, and each
+    /// holds `memory_kib`).
+    pub fn new(
+        memory_kib: u32,
+        iterations: u32,
+        parallelism: u32,
+        concurrent_hashes: usize,
+    ) -> Result<Self, String> {
         let params = Params::new(memory_kib, iterations, parallelism, None)
             .map_err(|e| format!("invalid Argon2 parameters: {e}"))?;
         let mut hasher = Self {
             params,
             decoy: String::new(),
-            running: Arc::new(Semaphore::new(crate::config::cores())),
+            running: Arc::new(Semaphore::new(concurrent_hashes.max(1))),
         };
         hasher.decoy = hasher
             .hash_now("decoy password for absent accounts")

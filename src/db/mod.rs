@@ -2,6 +2,7 @@
 //! the helpers that run diesel's blocking calls off the actix worker threads.
 
 mod connection;
+pub mod fence;
 mod migrate;
 mod name_keys;
 pub mod schema;
@@ -29,7 +30,7 @@ use crate::error::{ApiError, ApiResult};
 pub struct WriteContext {
     pub caller: Caller,
     pub request_id: String,
-    pub idempotency: Option<crate::store::idempotency::Claim>,
+    pub idempotency: Option<fence::Claim>,
 }
 
 /// A SQLite transaction that takes the write lock at `BEGIN` (waiting up to the busy
@@ -227,7 +228,7 @@ impl Db {
 
     /// Runs `change` in one transaction on the blocking thread pool: everything it writes
     /// is committed together or not at all. If the request holds an idempotency key, the
-    /// transaction first fences it (see [`crate::store::idempotency::fence`]).
+    /// transaction first fences it (see [`fence::fence`]).
     pub async fn write<T, F>(&self, context: WriteContext, change: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection, &WriteContext) -> ApiResult<T> + Send + 'static,
@@ -235,7 +236,7 @@ impl Db {
     {
         self.transaction(move |conn| {
             if let Some(claim) = &context.idempotency {
-                crate::store::idempotency::fence(conn, claim)?;
+                fence::fence(conn, claim)?;
             }
             change(conn, &context)
         })

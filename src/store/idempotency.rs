@@ -14,16 +14,10 @@ use crate::db::DbConnection;
 use crate::db::schema::idempotency_keys as keys;
 use crate::error::{ApiError, ApiResult};
 
-const PENDING: &str = "pending";
-const COMMITTED: &str = "committed";
-const COMPLETED: &str = "completed";
+use crate::db::fence::{COMMITTED, PENDING};
+pub use crate::db::fence::{Claim, fence};
 
-/// The claim a request holds on its key while it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claim {
-    pub id: i64,
-    pub token: String,
-}
+const COMPLETED: &str = "completed";
 
 /// The first response to a key, as replayed.
 #[derive(Debug, Clone)]
@@ -168,24 +162,6 @@ fn stored_response(row: Row) -> ApiResult<StoredResponse> {
         headers,
         body: row.response_body.unwrap_or_default(),
     })
-}
-
-/// Inside the transaction of the change: marks the key committed if this request still
-/// holds it, else fails the change (409), so one key never has two effects.
-pub fn fence(conn: &mut DbConnection, claim: &Claim) -> ApiResult<()> {
-    let held = diesel::update(
-        keys::table
-            .find(claim.id)
-            .filter(keys::claim_token.eq(&claim.token))
-            .filter(keys::state.eq_any([PENDING, COMMITTED])),
-    )
-    .set(keys::state.eq(COMMITTED))
-    .execute(conn)?;
-    if held == 1 {
-        Ok(())
-    } else {
-        Err(ApiError::IdempotencyKeyInUse)
-    }
 }
 
 /// After the handler: keeps `response` for replay if it is final (see
