@@ -13,12 +13,13 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, ApiDoc, AppState};
+use crate::api::{idempotency, session};
 use crate::config::Config;
 use crate::db::{Db, Manager, run_migrations};
 use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
 use crate::http::rate_limit::{self, RateLimits};
-use crate::http::{idempotency, limits, request_context, security_headers};
+use crate::http::{limits, request_context, security_headers};
 
 /// Access-log line: request id first, so a problem body's `request_id` finds its line.
 const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
@@ -91,6 +92,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
         let mut doc = doc;
         api::document::complete(&mut doc);
         app.app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::from(state.metrics.clone()))
             .app_data(web::Data::new(JsonLimit(json_limit)))
             .app_data(web::Data::new(rate_limits.clone()))
             .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
@@ -109,11 +111,14 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
                 }),
             )
             .default_service(web::to(not_routed))
-            // Innermost first. The address bound, the idempotency claim and the rate limit
-            // run inside the request context, so their problem bodies carry the request
-            // id; the rate limit runs before the idempotency claim touches the database.
+            // Innermost first. The address bound, the idempotency claim, the session and
+            // the rate limit run inside the request context, so their problem bodies carry
+            // the request id; the rate limit runs before anything touches the database, and
+            // the session (the caller's account) before the idempotency claim, which
+            // needs it.
             .wrap(from_fn(limits::middleware))
             .wrap(from_fn(idempotency::middleware))
+            .wrap(from_fn(session::middleware))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_context::middleware))

@@ -159,11 +159,17 @@ pub async fn import_innovations(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows checked")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let parsed = crate::import::parse(&bytes, &|row| bar.set_position(row as u64));
+    let parsed = crate::api::import::parse(&bytes, &|row| bar.set_position(row as u64));
     let result = match parsed {
         Ok(file) => {
-            crate::import::import_innovations(state, context("import"), cohort_id, file, dry_run)
-                .await
+            crate::api::import::import_innovations(
+                state,
+                context("import"),
+                cohort_id,
+                file,
+                dry_run,
+            )
+            .await
         }
         Err(error) => Err(error),
     };

@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::{AccountListParams, FieldsPatch, check_name, guard_self, parse_list, revise};
+use super::idempotency::SecretInBody;
 use super::{AppState, json_with_etag, list_response};
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::domain::account::{CLIENT_NAME_MAX, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::{AccountKind, RequestActor};
 use crate::http::conditional::IfMatch;
-use crate::http::idempotency::SecretInBody;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::pagination::{ListParams, Page};
 use crate::policy::{self, Action};

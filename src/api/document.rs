@@ -6,7 +6,7 @@ use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Schema, Type};
 
-use crate::http::idempotency::MAX_KEY_LEN;
+use super::idempotency::MAX_KEY_LEN;
 use crate::http::limits::MAX_CONDITION_BYTES;
 
 /// The operations of a path item, for the passes that change every one of them.
@@ -242,7 +242,7 @@ fn link_created_resources(doc: &mut OpenApi) {
 }
 
 /// Every POST under `/api/v1` except the token endpoints takes `Idempotency-Key`
-/// (see [`crate::http::idempotency`]); it can answer 400 (malformed key), 409 (key in use)
+/// (see [`super::idempotency`]); it can answer 400 (malformed key), 409 (key in use)
 /// and 422 (key reused with another request).
 fn document_idempotency_keys(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {

@@ -843,8 +843,8 @@ pub struct ImportParams {
     request_body(content = String, content_type = "text/csv",
         example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
     responses(
-        (status = 200, description = "Dry run: every row is good", body = crate::import::ImportReport),
-        (status = 201, description = "Imported", body = crate::import::ImportReport),
+        (status = 200, description = "Dry run: every row is good", body = crate::api::import::ImportReport),
+        (status = 201, description = "Imported", body = crate::api::import::ImportReport),
         (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 413, response = super::problems::PayloadTooLarge),
@@ -888,12 +888,17 @@ pub async fn import_innovations(
     }
     let body = read_limited(payload, state.config.csv_limit).await?;
     // Parsing a large file is CPU work: off the async workers.
-    let file = web::block(move || crate::import::parse(&body, &|_| {}))
+    let file = web::block(move || crate::api::import::parse(&body, &|_| {}))
         .await
         .map_err(ApiError::internal)??;
-    let report =
-        crate::import::import_innovations(&state, actor.write_context(), cohort_id, file, dry_run)
-            .await?;
+    let report = crate::api::import::import_innovations(
+        &state,
+        actor.write_context(),
+        cohort_id,
+        file,
+        dry_run,
+    )
+    .await?;
     let status = if dry_run {
         actix_web::http::StatusCode::OK
     } else {

@@ -171,7 +171,7 @@ pub struct Problem {
 }
 
 /// Everything that can go wrong while serving a request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// The body is not JSON we accept (syntax, unknown field, wrong JSON type).
     BadRequest {

@@ -1,19 +1,16 @@
-//! Who is calling: nobody, the operator at the command line, or an account (a person or a
-//! machine client) proven by a bearer token. Handlers take the caller as an extractor and
-//! ask [`crate::policy`] whether it may act.
+//! Who is calling, as handlers take it: the caller the session middleware (`api::session`)
+//! put in the request's extensions, with the request id and idempotency claim. Handlers
+//! ask `policy` whether it may act.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Ready, ready};
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
-use crate::api::AppState;
 use crate::db::WriteContext;
+use crate::db::fence::Claim;
 pub use crate::domain::caller::{Account, AccountKind, Caller};
 use crate::error::ApiError;
-use crate::store;
-use crate::store::idempotency::Claim;
 
 use super::request_context::RequestId;
 
@@ -36,7 +33,12 @@ impl RequestActor {
     }
 }
 
-fn invalid_token() -> ApiError {
+/// What the session middleware found for a request: who is calling, or why the request's
+/// credentials prove nobody (an invalid token, or the account lookup failing).
+#[derive(Debug, Clone)]
+pub struct Session(pub Result<Caller, ApiError>);
+
+pub fn invalid_token() -> ApiError {
     ApiError::Unauthorized {
         detail: "the bearer token is invalid, expired, or its account is no longer active",
         invalid_token: true,
@@ -62,7 +64,7 @@ pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 impl FromRequest for RequestActor {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let request_id = req
@@ -71,27 +73,19 @@ impl FromRequest for RequestActor {
             .map(|id| id.0.clone())
             .unwrap_or_default();
         let idempotency = req.extensions().get::<Claim>().cloned();
-        let token = bearer_token(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let caller = match (token?, state) {
-                (None, _) => Caller::Anonymous,
-                (Some(_), None) => return Err(ApiError::internal("no application state")),
-                (Some(token), Some(state)) => {
-                    let subject = state.tokens.verify(&token).ok_or_else(invalid_token)?;
-                    let account = state
-                        .db
-                        .read(move |conn| store::accounts::active_account(conn, &subject))
-                        .await?
-                        .ok_or_else(invalid_token)?;
-                    Caller::Account(account)
-                }
-            };
-            Ok(Self {
-                caller,
-                request_id,
-                idempotency,
-            })
-        })
+        let caller = match req.extensions().get::<Session>() {
+            Some(Session(found)) => found.clone(),
+            // No session middleware ran: only a request without credentials is answerable.
+            None => match bearer_token(req) {
+                Ok(None) => Ok(Caller::Anonymous),
+                Ok(Some(_)) => Err(ApiError::internal("no session for a request with a token")),
+                Err(error) => Err(error),
+            },
+        };
+        ready(caller.map(|caller| Self {
+            caller,
+            request_id,
+            idempotency,
+        }))
     }
 }

@@ -6,7 +6,6 @@ pub mod client_address;
 pub mod conditional;
 pub mod csv;
 pub mod fallback;
-pub mod idempotency;
 pub mod json_body;
 pub mod limits;
 pub mod list_query;

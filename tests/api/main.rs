@@ -21,6 +21,7 @@ mod errors;
 mod idempotency;
 mod import;
 mod innovations;
+mod layers;
 mod matrix;
 mod metrics;
 mod names;

@@ -15,11 +15,12 @@ use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::api::AppState;
+use super::AppState;
+use crate::auth::Subject;
+use crate::domain::caller::{AccountKind, Caller};
 use crate::error::{ApiError, FieldError};
+use crate::http::caller::Session;
 use crate::store::idempotency::{self, KeyRequest, Presented, StoredResponse};
-
-use super::caller::bearer_token;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Set on a response that was stored for an earlier request with the same key.
@@ -77,29 +78,21 @@ pub async fn middleware(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    // Keys belong to an active account, as it is now: without one the handler answers
-    // 401 without reading the body. The role and agency are part of the key's scope, so a
-    // stored answer is replayed only to an account that still has the rights it had when
-    // the answer was made; after a change of role the request runs again and the handler
-    // decides.
-    let subject = match bearer_token(req.request()) {
-        Ok(Some(token)) => state.tokens.verify(&token),
+    // Keys belong to an active account, as it is now (the session middleware read it):
+    // without one the handler answers 401 without reading the body. The role and agency
+    // are part of the key's scope, so a stored answer is replayed only to an account that
+    // still has the rights it had when the answer was made; after a change of role the
+    // request runs again and the handler decides.
+    let account = match req.extensions().get::<Session>() {
+        Some(Session(Ok(Caller::Account(account)))) => Some(account.clone()),
         _ => None,
     };
-    let Some(subject) = subject else {
+    let Some(account) = account else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let account = {
-        let subject = subject.clone();
-        state
-            .db
-            .read(move |conn| crate::store::accounts::active_account(conn, &subject))
-            .await
-    };
-    let account = match account {
-        Ok(Some(account)) => account,
-        Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
-        Err(error) => return Ok(refuse(req, error)),
+    let subject = match account.kind {
+        AccountKind::User => Subject::User(account.id),
+        AccountKind::Client => Subject::Client(account.name.clone()),
     };
     if !crate::policy::may_write_beyond_own_account(account.role)
         && !req.path().starts_with("/api/v1/me/")
@@ -256,7 +249,7 @@ fn secret_not_kept(first_headers: &[(String, String)]) -> StoredResponse {
     StoredResponse {
         status: problem.status_code().as_u16(),
         headers,
-        body: serde_json::to_vec(&super::problem::problem_of(&problem)).unwrap_or_default(),
+        body: serde_json::to_vec(&crate::http::problem::problem_of(&problem)).unwrap_or_default(),
     }
 }
 

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::AppState;
-use crate::api::innovations::InnovationInput;
+use super::AppState;
+use super::innovations::InnovationInput;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::lab_stage::LabStage;
 use crate::error::{ApiError, ApiResult};
