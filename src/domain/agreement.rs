@@ -13,6 +13,70 @@ text_enum! {
     }
 }
 
+/// What can be done to an agreement; [`AgreementStatus::allows`] says in which states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementAction {
+    /// Change a draft's fields, or add, change or remove its commitments.
+    EditDraft,
+    /// Delete a draft (with its commitments).
+    DeleteDraft,
+    Sign,
+    /// Record what a commitment achieved.
+    RecordRealization,
+    /// Start an amendment: a new draft that supersedes this agreement when signed.
+    Amend,
+    Cancel,
+    /// Happens to the agreement in force when its amendment is signed.
+    Supersede,
+}
+
+/// Why an action is refused in the agreement's state: the problem each answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecycleRefusal {
+    /// Signed, superseded or cancelled: its content is fixed (amend it instead).
+    Frozen,
+    /// Only the signed agreement in force takes this.
+    NotSigned,
+    /// Already superseded or cancelled.
+    Closed,
+}
+
+impl AgreementStatus {
+    /// The agreement lifecycle, in one place: draft -> signed -> superseded or cancelled,
+    /// a draft cancelled too. Every write of an agreement or its commitments asks here.
+    pub fn allows(self, action: AgreementAction) -> Result<(), LifecycleRefusal> {
+        use AgreementAction as A;
+        use AgreementStatus as S;
+        match (self, action) {
+            (S::Draft, A::EditDraft | A::DeleteDraft | A::Sign | A::Cancel) => Ok(()),
+            (_, A::EditDraft | A::DeleteDraft | A::Sign) => Err(LifecycleRefusal::Frozen),
+            (S::Signed, A::RecordRealization | A::Amend | A::Cancel | A::Supersede) => Ok(()),
+            (_, A::RecordRealization | A::Amend | A::Supersede) => Err(LifecycleRefusal::NotSigned),
+            (S::Superseded | S::Cancelled, A::Cancel) => Err(LifecycleRefusal::Closed),
+        }
+    }
+
+    /// The state an allowed action leads to (the same state for the actions that change
+    /// content or records, not the state).
+    pub fn after(self, action: AgreementAction) -> Self {
+        match action {
+            AgreementAction::Sign => Self::Signed,
+            AgreementAction::Cancel => Self::Cancelled,
+            AgreementAction::Supersede => Self::Superseded,
+            _ => self,
+        }
+    }
+
+    /// Signed and superseded agreements are public records; drafts and cancelled ones are
+    /// not.
+    pub fn is_public(self) -> bool {
+        matches!(self, Self::Signed | Self::Superseded)
+    }
+
+    /// The states the public sees, for list filters.
+    pub const PUBLIC: [Self; 2] = [Self::Signed, Self::Superseded];
+}
+
 text_enum! {
     /// Why an agreement is amended.
     pub enum AmendmentReason {
@@ -131,5 +195,59 @@ mod tests {
         ] {
             assert_eq!(Hundredths::parse(bad), None, "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod lifecycle_tests {
+    use super::AgreementAction as A;
+    use super::AgreementStatus as S;
+    use super::LifecycleRefusal as R;
+
+    /// Every (status, action) pair, and what the lifecycle answers.
+    #[test]
+    fn every_status_and_action() {
+        let table: [(S, A, Result<S, R>); 28] = [
+            (S::Draft, A::EditDraft, Ok(S::Draft)),
+            (S::Draft, A::DeleteDraft, Ok(S::Draft)),
+            (S::Draft, A::Sign, Ok(S::Signed)),
+            (S::Draft, A::RecordRealization, Err(R::NotSigned)),
+            (S::Draft, A::Amend, Err(R::NotSigned)),
+            (S::Draft, A::Cancel, Ok(S::Cancelled)),
+            (S::Draft, A::Supersede, Err(R::NotSigned)),
+            (S::Signed, A::EditDraft, Err(R::Frozen)),
+            (S::Signed, A::DeleteDraft, Err(R::Frozen)),
+            (S::Signed, A::Sign, Err(R::Frozen)),
+            (S::Signed, A::RecordRealization, Ok(S::Signed)),
+            (S::Signed, A::Amend, Ok(S::Signed)),
+            (S::Signed, A::Cancel, Ok(S::Cancelled)),
+            (S::Signed, A::Supersede, Ok(S::Superseded)),
+            (S::Superseded, A::EditDraft, Err(R::Frozen)),
+            (S::Superseded, A::DeleteDraft, Err(R::Frozen)),
+            (S::Superseded, A::Sign, Err(R::Frozen)),
+            (S::Superseded, A::RecordRealization, Err(R::NotSigned)),
+            (S::Superseded, A::Amend, Err(R::NotSigned)),
+            (S::Superseded, A::Cancel, Err(R::Closed)),
+            (S::Superseded, A::Supersede, Err(R::NotSigned)),
+            (S::Cancelled, A::EditDraft, Err(R::Frozen)),
+            (S::Cancelled, A::DeleteDraft, Err(R::Frozen)),
+            (S::Cancelled, A::Sign, Err(R::Frozen)),
+            (S::Cancelled, A::RecordRealization, Err(R::NotSigned)),
+            (S::Cancelled, A::Amend, Err(R::NotSigned)),
+            (S::Cancelled, A::Cancel, Err(R::Closed)),
+            (S::Cancelled, A::Supersede, Err(R::NotSigned)),
+        ];
+        for (status, action, expected) in table {
+            let answer = status.allows(action).map(|()| status.after(action));
+            assert_eq!(answer, expected, "{status:?} {action:?}");
+        }
+        assert_eq!(
+            S::ALL
+                .iter()
+                .filter(|s| s.is_public())
+                .copied()
+                .collect::<Vec<_>>(),
+            S::PUBLIC.to_vec()
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::cursor::cursor_key;
 use super::{Attempt, versioned_write};
 use crate::db::schema::{agencies, commitments, innovations, performance_agreements as agreements};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
-use crate::domain::agreement::{AgreementStatus, Hundredths};
+use crate::domain::agreement::{AgreementAction, AgreementStatus, Hundredths, LifecycleRefusal};
 use crate::domain::canonical_json::{canonicalize, sha256_hex};
 use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::domain::version::ExpectedVersion;
@@ -53,10 +53,7 @@ impl AgreementRow {
 
     /// Signed and superseded agreements are public records.
     pub fn is_public(&self) -> bool {
-        matches!(
-            self.status(),
-            AgreementStatus::Signed | AgreementStatus::Superseded
-        )
+        self.status().is_public()
     }
 }
 
@@ -142,25 +139,45 @@ pub struct Realization {
     pub note: Option<String>,
 }
 
-fn frozen(row: &AgreementRow) -> ApiError {
-    ApiError::Conflict {
-        slug: "agreement-signed",
-        detail: format!(
-            "agreement {} is {} and cannot change; amend it with POST \
-             /api/v1/performance-agreements/{}/amendments",
-            row.number, row.status, row.id
+/// 409 unless the lifecycle ([`AgreementStatus::allows`]) lets `action` happen to `row`.
+fn check(row: &AgreementRow, action: AgreementAction) -> ApiResult<()> {
+    let refusal = match row.status().allows(action) {
+        Ok(()) => return Ok(()),
+        Err(refusal) => refusal,
+    };
+    let (slug, detail) = match refusal {
+        LifecycleRefusal::Frozen => (
+            "agreement-signed",
+            format!(
+                "agreement {} is {} and cannot change; amend it with POST \
+                 /api/v1/performance-agreements/{}/amendments",
+                row.number, row.status, row.id
+            ),
         ),
+        LifecycleRefusal::NotSigned if action == AgreementAction::RecordRealization => (
+            "agreement-not-signed",
+            format!(
+                "agreement {} is {}: only a signed agreement's commitments are evaluated",
+                row.number, row.status
+            ),
+        ),
+        LifecycleRefusal::NotSigned => (
+            "agreement-not-signed",
+            format!(
+                "agreement {} is {}: only the signed agreement in force is amended",
+                row.number, row.status
+            ),
+        ),
+        LifecycleRefusal::Closed => (
+            "agreement-closed",
+            format!("agreement {} is already {}", row.number, row.status),
+        ),
+    };
+    Err(ApiError::Conflict {
+        slug,
+        detail,
         errors: Vec::new(),
-    }
-}
-
-/// 409 unless the agreement is still a draft.
-fn require_draft(row: &AgreementRow) -> ApiResult<()> {
-    if row.status() == AgreementStatus::Draft {
-        Ok(())
-    } else {
-        Err(frozen(row))
-    }
+    })
 }
 
 fn duplicate_number(error: diesel::result::Error) -> ApiError {
@@ -271,7 +288,7 @@ pub fn update(
         |conn| lock(conn, id),
         |row| row.version,
         |conn, current| {
-            require_draft(current)?;
+            check(current, AgreementAction::EditDraft)?;
             let Some(draft) = revise(conn, current)? else {
                 return Ok(Attempt::Done(current.clone()));
             };
@@ -318,7 +335,7 @@ pub fn delete(
             current_version: current.version,
         });
     }
-    require_draft(&current)?;
+    check(&current, AgreementAction::DeleteDraft)?;
     diesel::delete(commitments::table.filter(commitments::agreement_id.eq(id))).execute(conn)?;
     let deleted = diesel::delete(
         agreements::table
@@ -442,7 +459,7 @@ pub fn insert_commitment(
     draft: &CommitmentDraft,
 ) -> ApiResult<CommitmentRow> {
     let agreement = lock(conn, agreement_id)?;
-    require_draft(&agreement)?;
+    check(&agreement, AgreementAction::EditDraft)?;
     let errors = check_innovation(conn, &agreement, draft.innovation_id)?;
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -479,7 +496,7 @@ pub fn update_commitment(
     mut revise: impl FnMut(&CommitmentRow) -> ApiResult<Option<CommitmentDraft>>,
 ) -> ApiResult<CommitmentRow> {
     let agreement = lock(conn, agreement_id)?;
-    require_draft(&agreement)?;
+    check(&agreement, AgreementAction::EditDraft)?;
     versioned_write(
         conn,
         expected,
@@ -533,7 +550,7 @@ pub fn delete_commitment(
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
     let agreement = lock(conn, agreement_id)?;
-    require_draft(&agreement)?;
+    check(&agreement, AgreementAction::EditDraft)?;
     let current = find_commitment(conn, agreement_id, id)?;
     if !expected.matches(current.version) {
         return Err(ApiError::PreconditionFailed {
@@ -565,16 +582,7 @@ pub fn record_realization(
     realization: &Realization,
 ) -> ApiResult<CommitmentRow> {
     let agreement = lock(conn, agreement_id)?;
-    if agreement.status() != AgreementStatus::Signed {
-        return Err(ApiError::Conflict {
-            slug: "agreement-not-signed",
-            detail: format!(
-                "agreement {} is {}: only a signed agreement's commitments are evaluated",
-                agreement.number, agreement.status
-            ),
-            errors: Vec::new(),
-        });
-    }
+    check(&agreement, AgreementAction::RecordRealization)?;
     versioned_write(
         conn,
         expected,
@@ -674,7 +682,7 @@ pub fn sign(
             current_version: current.version,
         });
     }
-    require_draft(&current)?;
+    check(&current, AgreementAction::Sign)?;
     // One agreement in force per agency and year: signings for an agency take turns.
     const SIGNING_LOCK_BASE: i64 = 0x7369_676e_0000_0000;
     super::serialise_on(conn, SIGNING_LOCK_BASE + current.agency_id)?;
@@ -730,7 +738,7 @@ pub fn sign(
             .filter(agreements::version.eq(current.version)),
     )
     .set((
-        agreements::status.eq(AgreementStatus::Signed.as_str()),
+        agreements::status.eq(current.status().after(AgreementAction::Sign).as_str()),
         agreements::signed_on.eq(signing.signed_on),
         agreements::signed_place.eq(&signing.signed_place),
         agreements::first_party_name.eq(&signing.first_party.name),
@@ -754,9 +762,10 @@ pub fn sign(
         .set(agreements::content_hash.eq(&hash))
         .get_result::<AgreementRow>(conn)?;
     if let Some(old) = in_force {
+        check(&old, AgreementAction::Supersede)?;
         let superseded = diesel::update(agreements::table.find(old.id))
             .set((
-                agreements::status.eq(AgreementStatus::Superseded.as_str()),
+                agreements::status.eq(old.status().after(AgreementAction::Supersede).as_str()),
                 agreements::version.eq(old.version + 1),
                 agreements::updated_at.eq(super::now()),
             ))
@@ -828,10 +837,9 @@ pub fn sort_key(row: &AgreementRow, sort: AgreementSort) -> Value {
 fn filtered<'a>(filters: &AgreementFilters) -> agreements::BoxedQuery<'a, MultiBackend> {
     let mut query = agreements::table.into_boxed();
     if filters.public_only {
-        query = query.filter(agreements::status.eq_any([
-            AgreementStatus::Signed.as_str(),
-            AgreementStatus::Superseded.as_str(),
-        ]));
+        query = query.filter(
+            agreements::status.eq_any(AgreementStatus::PUBLIC.map(AgreementStatus::as_str)),
+        );
     }
     if let Some(agency_id) = filters.agency_id {
         query = query.filter(agreements::agency_id.eq(agency_id));
@@ -927,16 +935,7 @@ pub fn amend(
     reason_text: &str,
 ) -> ApiResult<AgreementRow> {
     let source = lock(conn, id)?;
-    if source.status() != AgreementStatus::Signed {
-        return Err(ApiError::Conflict {
-            slug: "agreement-not-signed",
-            detail: format!(
-                "agreement {} is {}: only the signed agreement in force is amended",
-                source.number, source.status
-            ),
-            errors: Vec::new(),
-        });
-    }
+    check(&source, AgreementAction::Amend)?;
     let draft = AgreementDraft {
         number: number.to_owned(),
         year: source.year,
@@ -1004,23 +1003,14 @@ pub fn cancel(
         |conn| lock(conn, id),
         |row| row.version,
         |conn, current| {
-            if !matches!(
-                current.status(),
-                AgreementStatus::Draft | AgreementStatus::Signed
-            ) {
-                return Err(ApiError::Conflict {
-                    slug: "agreement-closed",
-                    detail: format!("agreement {} is already {}", current.number, current.status),
-                    errors: Vec::new(),
-                });
-            }
+            check(current, AgreementAction::Cancel)?;
             let updated = diesel::update(
                 agreements::table
                     .filter(agreements::id.eq(id))
                     .filter(agreements::version.eq(current.version)),
             )
             .set((
-                agreements::status.eq(AgreementStatus::Cancelled.as_str()),
+                agreements::status.eq(current.status().after(AgreementAction::Cancel).as_str()),
                 agreements::cancellation_reason.eq(Some(reason)),
                 agreements::version.eq(current.version + 1),
                 agreements::updated_at.eq(super::now()),
