@@ -369,10 +369,11 @@ fn check(
         let Ok(draft) = input.into_draft() else {
             continue;
         };
-        let launched_on = match (parsed.stage.is_launched(), parsed.launched_on) {
-            (true, None) => Some(today),
-            (_, given) => given,
-        };
+        let launched_on = crate::domain::lab_stage::launch_on_arrival(
+            parsed.stage,
+            parsed.launched_on,
+            today,
+        );
         ready.push((draft, parsed.stage, launched_on));
     }
     Ok(ready)

@@ -185,14 +185,13 @@ fn refusal(
     }
 }
 
-/// Reaching `delivery` is the launch: today (in the region's time zone) unless a date is
-/// given.
+/// The move's details with its launch date as the lab records it
+/// ([`crate::domain::lab_stage::recorded_launch`]).
 fn launch_date(details: &MoveDetails, to: LabStage, today: NaiveDate) -> MoveDetails {
-    let mut details = details.clone();
-    if to == LabStage::Delivery && details.launched_on.is_none() {
-        details.launched_on = Some(today);
+    MoveDetails {
+        launched_on: crate::domain::lab_stage::recorded_launch(to, details.launched_on, today),
+        ..details.clone()
     }
-    details
 }
 
 /// Move an innovation to another stage

@@ -138,6 +138,53 @@ pub fn check_move(
     Ok(direction)
 }
 
+/// The launch rule, part one: reaching `delivery` is the launch, recorded on the date
+/// given or else today (in the region's time zone). Other moves record what was given
+/// (which [`check_move`] allows only for `delivery`).
+pub fn recorded_launch(
+    to: LabStage,
+    given: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    match to {
+        LabStage::Delivery => given.or(Some(today)),
+        _ => given,
+    }
+}
+
+/// The launch rule for an innovation that starts at `stage` (an import of a cohort
+/// already under way): one that starts launched was launched on the date given or else
+/// today.
+pub fn launch_on_arrival(
+    stage: LabStage,
+    given: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    if stage.is_launched() {
+        given.or(Some(today))
+    } else {
+        given
+    }
+}
+
+/// The launch rule, part two: the innovation's `launched_on` after a move. Entering
+/// delivery sets the recorded launch; coming back to delivery from display keeps the
+/// launch it had, and so does display; below delivery it is no longer launched (its moves
+/// keep the history).
+pub fn launched_on_after(
+    from: LabStage,
+    launched_on: Option<chrono::NaiveDate>,
+    to: LabStage,
+    recorded: Option<chrono::NaiveDate>,
+) -> Option<chrono::NaiveDate> {
+    match to {
+        LabStage::Delivery if from == LabStage::Display => launched_on.or(recorded),
+        LabStage::Delivery => recorded,
+        LabStage::Display => launched_on,
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +258,43 @@ mod tests {
         assert_eq!(
             check_move(Display, Design, false, Some("  "), false),
             Err(TransitionError::ReasonRequired)
+        );
+    }
+
+    #[test]
+    fn the_launch_is_entering_delivery_and_it_is_kept_above_it() {
+        use super::{launched_on_after, recorded_launch};
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2016, 10, d).unwrap();
+        assert_eq!(
+            recorded_launch(LabStage::Delivery, None, day(12)),
+            Some(day(12))
+        );
+        assert_eq!(
+            recorded_launch(LabStage::Delivery, Some(day(1)), day(12)),
+            Some(day(1))
+        );
+        assert_eq!(recorded_launch(LabStage::Design, None, day(12)), None);
+        let launched = Some(day(1));
+        assert_eq!(
+            launched_on_after(LabStage::Design, None, LabStage::Delivery, Some(day(12))),
+            Some(day(12))
+        );
+        assert_eq!(
+            launched_on_after(
+                LabStage::Display,
+                launched,
+                LabStage::Delivery,
+                Some(day(12))
+            ),
+            launched
+        );
+        assert_eq!(
+            launched_on_after(LabStage::Delivery, launched, LabStage::Display, None),
+            launched
+        );
+        assert_eq!(
+            launched_on_after(LabStage::Delivery, launched, LabStage::Design, None),
+            None
         );
     }
 }

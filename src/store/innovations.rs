@@ -412,16 +412,12 @@ pub fn move_stage(
     to: LabStage,
     details: &MoveDetails,
 ) -> ApiResult<Option<(InnovationRow, TransitionRow)>> {
-    // Entering delivery is the launch; coming back to it from display keeps the launch it
-    // had. Below delivery an innovation is no longer launched (its moves keep the history).
-    let launched_on = match to {
-        LabStage::Delivery if current.stage() == LabStage::Display => {
-            current.launched_on.or(details.launched_on)
-        }
-        LabStage::Delivery => details.launched_on,
-        LabStage::Display => current.launched_on,
-        _ => None,
-    };
+    let launched_on = crate::domain::lab_stage::launched_on_after(
+        current.stage(),
+        current.launched_on,
+        to,
+        details.launched_on,
+    );
     let updated = diesel::update(
         innovations::table
             .filter(innovations::id.eq(current.id))
