@@ -10,7 +10,7 @@
 //! - `admin`: everything, including accounts and the audit trail.
 
 use crate::domain::account::Role;
-use crate::domain::caller::Caller;
+use crate::domain::caller::{AccountKind, Caller};
 use crate::error::{ApiError, ApiResult};
 
 /// An action on a resource, with what the decision needs to know.
@@ -150,6 +150,35 @@ pub fn may_write_beyond_own_account(role: Role) -> bool {
 /// gender: personal data under UU 27/2022). Any signed-in account may; the public may not.
 pub fn may_see_personal_data(caller: &Caller) -> bool {
     !matches!(caller, Caller::Anonymous)
+}
+
+/// Whether `caller` may see an innovation at `stage`: the public sees launched ones only
+/// (`delivery`, `display`); anything earlier is internal.
+pub fn may_see_innovation(caller: &Caller, stage: crate::domain::lab_stage::LabStage) -> bool {
+    stage.is_launched() || may_see_internal_innovations(caller)
+}
+
+/// 409 when `caller` would demote or deactivate its own account (kind and id) to `role`
+/// and `active`: an administrator cannot lock the service out of its last administrator
+/// by accident; another administrator must do it.
+pub fn may_change_own_account(
+    caller: &Caller,
+    kind: AccountKind,
+    id: i64,
+    role: Role,
+    active: bool,
+) -> ApiResult<()> {
+    let is_self =
+        matches!(caller, Caller::Account(account) if account.kind == kind && account.id == id);
+    if is_self && (role != Role::Admin || !active) {
+        return Err(ApiError::Conflict {
+            slug: "own-account",
+            detail: "you cannot demote or deactivate your own account; ask another administrator"
+                .into(),
+            errors: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 /// Whether `caller` may see innovations that have not been launched yet.

@@ -8,9 +8,10 @@ use utoipa::IntoParams;
 use crate::db::DbConnection;
 use crate::domain::account::Role;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::caller::{Account, AccountKind, Caller};
+use crate::http::caller::{AccountKind, Caller};
 use crate::http::list_query::QueryPairs;
 use crate::http::pagination::ListControls;
+use crate::policy;
 use crate::store::accounts::{self as store, AccountFields, AccountFilters, AccountSort};
 
 /// A merge patch of the fields every account has (the name field is named per kind).
@@ -100,25 +101,14 @@ pub fn check_name(name: &str, field: &str, max: u64, errors: &mut Vec<FieldError
     }
 }
 
-/// 409 when an administrator would demote or deactivate their own account: the last
-/// administrator could otherwise lock everyone out.
+/// The own-account rule ([`crate::policy::may_change_own_account`]) for a change to `fields`.
 pub fn guard_self(
     caller: &Caller,
     kind: AccountKind,
     id: i64,
     fields: &AccountFields,
 ) -> ApiResult<()> {
-    let is_self =
-        matches!(caller, Caller::Account(Account { kind: k, id: i, .. }) if *k == kind && *i == id);
-    if is_self && (fields.role != Role::Admin || !fields.active) {
-        return Err(ApiError::Conflict {
-            slug: "own-account",
-            detail: "you cannot demote or deactivate your own account; ask another administrator"
-                .into(),
-            errors: Vec::new(),
-        });
-    }
-    Ok(())
+    policy::may_change_own_account(caller, kind, id, fields.role, fields.active)
 }
 
 /// Filters of the user and client lists.

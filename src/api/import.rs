@@ -369,11 +369,8 @@ fn check(
         let Ok(draft) = input.into_draft() else {
             continue;
         };
-        let launched_on = crate::domain::lab_stage::launch_on_arrival(
-            parsed.stage,
-            parsed.launched_on,
-            today,
-        );
+        let launched_on =
+            crate::domain::lab_stage::launch_on_arrival(parsed.stage, parsed.launched_on, today);
         ready.push((draft, parsed.stage, launched_on));
     }
     Ok(ready)

@@ -570,7 +570,7 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i64) -> ApiResult<In
         .db
         .read(move |conn| store::find_view(conn, id))
         .await?;
-    if !view.row.stage().is_launched() && !policy::may_see_internal_innovations(caller) {
+    if !policy::may_see_innovation(caller, view.row.stage()) {
         return Err(ApiError::NotFound);
     }
     Ok(view)
