@@ -397,9 +397,7 @@ fn parse_list(req: &HttpRequest) -> ApiResult<(AgencyFilters, ListControls<store
                     ("Link" = String, description = "RFC 8288 links: first, prev, next, last")),
             content((Page<Agency> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -498,9 +496,6 @@ fn agency_response(
         (status = 200, description = "The agency", body = Agency,
             headers(("ETag" = String, description = "The agency's version, quoted: `\"3\"`"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -534,14 +529,9 @@ pub async fn get_agency(
         (status = 201, description = "Created", body = Agency,
             headers(("Location" = String, description = "URL of the new agency"),
                     ("ETag" = String, description = "The agency's version, quoted"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -590,16 +580,10 @@ pub async fn create_agency(
     responses(
         (status = 200, description = "The updated agency", body = Agency,
             headers(("ETag" = String, description = "The agency's new version, quoted"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -645,12 +629,9 @@ pub async fn update_agency(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

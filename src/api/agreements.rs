@@ -369,9 +369,7 @@ fn parse_list(
         (status = 200, description = "A page of agreements", body = Page<Agreement>,
             content((Page<Agreement> = "application/json"), (String = "text/csv"))),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -456,9 +454,6 @@ pub async fn list_agreements(
         (status = 200, description = "The agreement", body = Agreement,
             headers(("ETag" = String, description = "The agreement's version, quoted"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -490,14 +485,9 @@ pub async fn get_agreement(
     responses(
         (status = 201, description = "Drafted", body = Agreement,
             headers(("Location" = String, description = "URL of the new agreement"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -540,15 +530,9 @@ pub async fn create_agreement(
     request_body(content = AgreementPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated draft", body = Agreement),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -632,12 +616,9 @@ pub async fn update_agreement(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -682,15 +663,9 @@ pub async fn delete_agreement(
     request_body(content = SignRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed", body = Agreement),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -731,10 +706,7 @@ pub async fn sign_agreement(
     params(("id" = i64, Path, description = "Agreement id", minimum = 1)),
     responses(
         (status = 200, description = "The verification", body = Verification),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -809,14 +781,8 @@ pub struct CancelRequest {
     responses(
         (status = 201, description = "The amendment (a draft)", body = Agreement,
             headers(("Location" = String, description = "URL of the amendment"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -868,15 +834,9 @@ pub async fn amend_agreement(
     request_body(content = CancelRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Cancelled", body = Agreement),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -913,9 +873,6 @@ pub async fn cancel_agreement(
         (status = 200, description = "The printable page", content(
             (String = "text/html", example = json!("<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Perjanjian Kinerja Inovasi 060/017/PK-INOV/2016</title>...</head><body><h1>PERJANJIAN KINERJA INOVASI TAHUN 2016</h1><p>Nomor: 060/017/PK-INOV/2016<br>Bagian Tata Pemerintahan Setda<br>Status: Ditandatangani</p>...</body></html>")),
         )),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -992,9 +949,7 @@ pub struct FulfilmentParams {
     params(FulfilmentParams),
     responses(
         (status = 200, description = "Per agency", body = Vec<AgencyFulfilment>),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]

@@ -131,10 +131,8 @@ async fn new_secret(state: &AppState) -> ApiResult<(String, String)> {
     params(ListParams, AccountListParams),
     responses(
         (status = 200, description = "A page of API clients", body = Page<ApiClient>),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -172,12 +170,7 @@ pub async fn list_api_clients(
     responses(
         (status = 201, description = "Created", body = ApiClientWithSecret,
             headers(("Location" = String, description = "URL of the new client"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -227,10 +220,7 @@ pub async fn create_api_client(
         (status = 200, description = "The client", body = ApiClient,
             headers(("ETag" = String, description = "The client's version, quoted"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -265,15 +255,9 @@ pub async fn get_api_client(
     request_body(content = ApiClientPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated client", body = ApiClient),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -324,12 +308,9 @@ pub async fn update_api_client(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -368,10 +349,7 @@ pub async fn deactivate_api_client(
     params(("id" = i64, Path, description = "API client id", minimum = 1)),
     responses(
         (status = 200, description = "The client with its new secret", body = ApiClientWithSecret),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

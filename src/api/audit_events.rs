@@ -110,10 +110,8 @@ fn parse_list(req: &HttpRequest) -> ApiResult<(AuditFilters, ListControls<store:
     params(ListParams, AuditListParams),
     responses(
         (status = 200, description = "A page of events", body = Page<AuditEvent>),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

@@ -266,9 +266,7 @@ fn parse_list(req: &HttpRequest) -> ApiResult<(CohortFilters, ListControls<store
     responses(
         (status = 200, description = "A page of cohorts", body = Page<Cohort>),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -305,14 +303,9 @@ pub async fn list_cohorts(
     responses(
         (status = 201, description = "Created", body = Cohort,
             headers(("Location" = String, description = "URL of the new cohort"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -355,9 +348,6 @@ pub async fn create_cohort(
         (status = 200, description = "The cohort", body = Cohort,
             headers(("ETag" = String, description = "The cohort's version, quoted"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -390,16 +380,10 @@ pub async fn get_cohort(
     request_body(content = CohortPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated cohort", body = Cohort),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -442,12 +426,9 @@ pub async fn update_cohort(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

@@ -233,10 +233,7 @@ pub struct RealizationRequest {
         (status = 200, description = "The commitments, in id order", body = Page<Commitment>,
             headers(("Link" = String, description = "RFC 8288 links"))),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]
@@ -302,14 +299,8 @@ async fn commitment_answer(
     request_body(content = CommitmentInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Added", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -356,15 +347,9 @@ pub async fn create_commitment(
     request_body(content = CommitmentPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Changed", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -433,12 +418,9 @@ pub async fn update_commitment(
            ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -481,15 +463,9 @@ pub async fn delete_commitment(
     request_body(content = RealizationRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Recorded", body = Commitment),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

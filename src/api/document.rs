@@ -24,6 +24,7 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 
 /// Completes the generated document; called wherever it is generated.
 pub fn complete(doc: &mut OpenApi) {
+    document_common_errors(doc);
     document_idempotency_keys(doc);
     document_request_limits(doc);
     document_rate_limits(doc);
@@ -31,6 +32,48 @@ pub fn complete(doc: &mut OpenApi) {
     link_created_resources(doc);
     add_list_examples(doc);
     add_reference_example(doc);
+}
+
+/// The errors shared by whole classes of operations, declared here once instead of in
+/// each operation (which lists its success and its own errors only):
+/// - every operation under `/api/v1` but the reference values may meet the database gone
+///   (503), and every one but those and the token endpoints a bad token (401);
+/// - an operation on one record (`{id}` in its path) may not find it (404);
+/// - an operation with a request body may get one it cannot read (400), of a type it does
+///   not take (415), or that breaks a rule (422); the token endpoints answer those in
+///   RFC 6749's terms, declared by them.
+fn document_common_errors(doc: &mut OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let api = path.starts_with("/api/v1/") && path != "/api/v1/reference";
+        let auth = path.starts_with("/api/v1/auth/");
+        let one_record = path.contains('{');
+        for operation in operations_mut(item) {
+            let mut common: Vec<(&str, &str)> = Vec::new();
+            if api {
+                common.push(("503", "Unavailable"));
+            }
+            if api && !auth {
+                common.push(("401", "Unauthorized"));
+            }
+            if one_record {
+                common.push(("404", "NotFound"));
+            }
+            if operation.request_body.is_some() && !auth {
+                common.extend([
+                    ("400", "BadRequest"),
+                    ("415", "UnsupportedMediaType"),
+                    ("422", "ValidationFailed"),
+                ]);
+            }
+            for (status, component) in common {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(component)));
+            }
+        }
+    }
 }
 
 /// The reference values' example is the answer itself, built by the same code.

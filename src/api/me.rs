@@ -38,8 +38,6 @@ pub struct Me {
     operation_id = "get_me",
     responses(
         (status = 200, description = "The caller", body = Me),
-        (status = 401, response = super::problems::Unauthorized),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -81,13 +79,8 @@ pub struct PasswordChange {
     request_body(content = PasswordChange, content_type = "application/json"),
     responses(
         (status = 204, description = "Changed"),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
         (status = 429, response = super::problems::TooManyRequests),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]

@@ -209,16 +209,10 @@ fn launch_date(details: &MoveDetails, to: LabStage, today: NaiveDate) -> MoveDet
     responses(
         (status = 201, description = "Moved; the recorded transition", body = StageTransition,
             headers(("ETag" = String, description = "The innovation's new version, quoted"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -278,14 +272,9 @@ pub async fn move_innovation(
     request_body(content = BulkTransitionRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "All moved", body = BulkTransitionResult),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
         (status = 413, response = super::problems::PayloadTooLarge),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -415,10 +404,7 @@ fn failure(innovation_id: i64, code: &str, message: String, allowed: Vec<String>
         (status = 200, description = "The history, oldest first", body = Page<StageTransition>,
             headers(("Link" = String, description = "RFC 8288 links"))),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]

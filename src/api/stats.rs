@@ -73,9 +73,7 @@ pub struct InnovationStats {
     params(StatsParams, InnovationListParams),
     responses(
         (status = 200, description = "Counts per group", body = InnovationStats),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security((), ("bearer_auth" = []))
 )]

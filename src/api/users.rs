@@ -124,10 +124,8 @@ pub struct PasswordReset {
     params(ListParams, AccountListParams),
     responses(
         (status = 200, description = "A page of users", body = Page<User>),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -162,13 +160,8 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created", body = User,
             headers(("Location" = String, description = "URL of the new user"))),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -232,10 +225,7 @@ pub async fn create_user(
         (status = 200, description = "The user", body = User,
             headers(("ETag" = String, description = "The user's version, quoted"))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -274,15 +264,9 @@ pub async fn get_user(
     request_body(content = UserPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -341,12 +325,9 @@ pub async fn update_user(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
         (status = 409, response = super::problems::Conflict),
         (status = 412, response = super::problems::PreconditionFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
@@ -386,13 +367,7 @@ pub async fn deactivate_user(
     request_body(content = PasswordReset, content_type = "application/json"),
     responses(
         (status = 204, description = "Reset"),
-        (status = 400, response = super::problems::BadRequest),
-        (status = 401, response = super::problems::Unauthorized),
         (status = 403, response = super::problems::Forbidden),
-        (status = 404, response = super::problems::NotFound),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 503, response = super::problems::Unavailable),
     ),
     security(("bearer_auth" = []))
 )]
