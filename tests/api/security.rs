@@ -33,12 +33,13 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 #[actix_web::test]
 async fn a_client_secret_is_never_stored_with_its_idempotency_key() {
     let app = spawn_app().await;
-    let created = app
-        .request(Method::POST, "/api/v1/api-clients")
-        .header("idempotency-key", "client-once")
-        .json(&json!({"name": "SIMPEG Kebumen", "role": "viewer"}))
-        .send()
-        .await;
+    let create = || {
+        app.request(Method::POST, "/api/v1/api-clients")
+            .header("idempotency-key", "client-once")
+            .json(&json!({"name": "SIMPEG Kebumen", "role": "viewer"}))
+            .send()
+    };
+    let created = create().await;
     assert_eq!(created.status, 201, "{}", created.text());
     let secret = created.json()["client_secret"].as_str().unwrap().to_owned();
     let location = created.header("location").unwrap();
@@ -70,12 +71,7 @@ async fn a_client_secret_is_never_stored_with_its_idempotency_key() {
     }
 
     // A retry learns that its change was made and that the secret is gone.
-    let retried = app
-        .request(Method::POST, "/api/v1/api-clients")
-        .header("idempotency-key", "client-once")
-        .json(&json!({"name": "SIMPEG Kebumen", "role": "viewer"}))
-        .send()
-        .await;
+    let retried = create().await;
     // A replay: the problem names the first request (its request id), not this one.
     assert_eq!(retried.status, 409, "{}", retried.text());
     assert_eq!(

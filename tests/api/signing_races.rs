@@ -100,24 +100,10 @@ async fn write(
     }
 }
 
-/// The commitments as stored, in the canonical document's terms.
-fn stored_terms(listed: &Value) -> Vec<(i64, String, Option<String>)> {
-    listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_i64().unwrap(),
-                c["indicator"].as_str().unwrap().to_owned(),
-                c["target_value"].as_str().map(str::to_owned),
-            )
-        })
-        .collect()
-}
-
-fn hashed_terms(canonical: &Value) -> Vec<(i64, String, Option<String>)> {
-    canonical["commitments"]
+/// Commitments as (id, indicator, target value): the stored list's `items` and the
+/// canonical document's `commitments` name them alike.
+fn terms(commitments: &Value) -> Vec<(i64, String, Option<String>)> {
+    commitments
         .as_array()
         .unwrap()
         .iter()
@@ -200,8 +186,8 @@ async fn no_commitment_write_lands_in_an_agreement_being_signed() {
                 .await
                 .json();
             assert_eq!(
-                stored_terms(&stored),
-                hashed_terms(&canonical),
+                terms(&stored["items"]),
+                terms(&canonical["commitments"]),
                 "{kind:?} race {number}: the stored commitments are the hashed ones"
             );
             // One agreement is in force per agency and year: make room for the next race.
