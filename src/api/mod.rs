@@ -4,6 +4,7 @@
 mod accounts;
 pub mod agencies;
 mod agreement_document;
+pub mod agreement_lifecycle;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit_events;
