@@ -162,14 +162,8 @@ pub async fn import_innovations(
     let parsed = crate::api::import::parse(&bytes, &|row| bar.set_position(row as u64));
     let result = match parsed {
         Ok(file) => {
-            crate::api::import::import_innovations(
-                state,
-                context("import"),
-                cohort_id,
-                file,
-                dry_run,
-            )
-            .await
+            crate::api::import::import_file(state, context("import"), cohort_id, file, dry_run)
+                .await
         }
         Err(error) => Err(error),
     };

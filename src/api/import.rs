@@ -5,15 +5,20 @@
 
 use std::collections::{HashMap, HashSet};
 
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveDate;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::innovations::InnovationInput;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::lab_stage::LabStage;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::caller::RequestActor;
+use crate::http::list_query::QueryPairs;
+use crate::policy::{self, Action};
 use crate::store::innovations::InnovationDraft;
 use crate::store::{agencies, cohorts, innovations};
 
@@ -384,7 +389,7 @@ fn rejected(mut errors: Vec<RowError>) -> ApiError {
 
 /// Checks `file` against the database and, unless `dry_run` or anything is wrong, creates
 /// every row in one transaction (a dry run only reads, and takes no writer's turn).
-pub async fn import_innovations(
+pub async fn import_file(
     state: &AppState,
     context: WriteContext,
     cohort_id: i64,
@@ -438,4 +443,102 @@ pub async fn import_innovations(
         created: ids.len(),
         innovation_ids: ids,
     })
+}
+
+// ---- the HTTP operation ----
+
+/// Where and how to import.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ImportParams {
+    /// The cohort the innovations join.
+    #[param(minimum = 1)]
+    cohort_id: i64,
+    /// `true` checks every row and changes nothing.
+    dry_run: Option<bool>,
+}
+
+/// Import innovations from CSV
+///
+/// Administrators only. The body is CSV (UTF-8, `,` or `;`) with the export's columns:
+/// agencies by `agency_code`; `id`, `version`, timestamps and names of the agency and cohort
+/// are ignored; `lab_stage` is optional (default `drum_up`). Import only creates. Every row
+/// is checked and every bad row listed (`row_errors`, 422); otherwise all rows are created in
+/// one transaction, each with a transition into its starting stage (note `imported`).
+/// `dry_run=true` checks and changes nothing.
+#[utoipa::path(
+    tag = "innovations",
+    operation_id = "import_innovations",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv",
+        example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
+    responses(
+        (status = 200, description = "Dry run: every row is good", body = ImportReport),
+        (status = 201, description = "Imported", body = ImportReport),
+        (status = 403, response = super::problems::Forbidden),
+        (status = 413, response = super::problems::PayloadTooLarge),
+    ),
+    security(("bearer_auth" = []))
+)]
+#[post("/import")]
+pub async fn import_innovations(
+    req: HttpRequest,
+    payload: web::Payload,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ImportInnovations)?;
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let cohort_id = query.take_i64("cohort_id", 1, i64::MAX);
+    let dry_run = query.take_bool("dry_run").unwrap_or(false);
+    if cohort_id.is_none() {
+        query.error(FieldError::new("cohort_id", "required"));
+    }
+    query.finish()?;
+    let cohort_id = cohort_id.ok_or_else(|| ApiError::invalid_field("cohort_id", "required"))?;
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if essence.as_deref() != Some("text/csv") {
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
+    }
+    let body = read_limited(payload, state.config.csv_limit).await?;
+    // Parsing a large file is CPU work: off the async workers.
+    let file = web::block(move || parse(&body, &|_| {}))
+        .await
+        .map_err(ApiError::internal)??;
+    let report = import_file(&state, actor.write_context(), cohort_id, file, dry_run).await?;
+    let status = if dry_run {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::CREATED
+    };
+    Ok(HttpResponse::build(status).json(report))
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("could not read the body: {e}"),
+            errors: Vec::new(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

@@ -1,15 +1,13 @@
 //! `/api/v1/innovations`: the registry's heart. Fields and lists here; stage moves in
 //! [`super::stage_transitions`].
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{AppState, json_with_etag, list_response};
-use crate::domain::agency::AgencyKind;
+use super::{AppState, json_with_etag};
 use crate::domain::innovation::{
     self as rules, InitiatorType, InnovationForm, InnovationStatus, validate_affairs,
 };
@@ -19,18 +17,14 @@ use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator}
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
-use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::innovations::{
-    self as store, InnovationDraft, InnovationFilters, InnovationRow, InnovationView,
-};
+use crate::store::innovations::{self as store, InnovationDraft, InnovationRow, InnovationView};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
-        .service(list_innovations)
+        .service(super::innovation_lists::list_innovations)
         .service(create_innovation)
-        .service(import_innovations)
+        .service(super::import::import_innovations)
         .service(super::stage_transitions::move_innovations)
         .service(get_innovation)
         .service(update_innovation)
@@ -379,189 +373,6 @@ impl InnovationPatch {
     }
 }
 
-/// Filters of the innovation list (and of the stats).
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct InnovationListParams {
-    #[param(minimum = 1)]
-    agency_id: Option<i64>,
-    /// One agency kind or several, comma-separated.
-    #[param(inline, value_type = Option<Vec<AgencyKind>>, style = Form, explode = false, min_items = 1)]
-    agency_kind: Option<String>,
-    #[param(minimum = 1)]
-    cohort_id: Option<i64>,
-    /// One stage or several, comma-separated (`delivery,display`).
-    #[param(inline, value_type = Option<Vec<LabStage>>, style = Form, explode = false, min_items = 1)]
-    lab_stage: Option<String>,
-    /// One status or several, comma-separated.
-    #[param(inline, value_type = Option<Vec<InnovationStatus>>, style = Form, explode = false, min_items = 1)]
-    status: Option<String>,
-    /// One form or several, comma-separated.
-    #[param(inline, value_type = Option<Vec<InnovationForm>>, style = Form, explode = false, min_items = 1)]
-    form: Option<String>,
-    digital: Option<bool>,
-    /// Launched on or after this date.
-    launched_from: Option<NaiveDate>,
-    /// Launched on or before this date.
-    launched_to: Option<NaiveDate>,
-}
-
-/// Sort of the innovation list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct InnovationSortParam {
-    /// `name` (default), `created_at`, `launched_on` (unlaunched last) or `lab_stage`
-    /// (lifecycle order); prefix `-` for descending.
-    #[param(
-        pattern = "^-?(name|created_at|launched_on|lab_stage)$",
-        max_length = 12
-    )]
-    sort: Option<String>,
-}
-
-/// Reads the filters shared by the list and the stats from `query`.
-pub fn take_filters(query: &mut QueryPairs, caller: &Caller) -> InnovationFilters {
-    let date = |query: &mut QueryPairs, name: &str| {
-        query
-            .take(name)
-            .and_then(|text| match text.parse::<NaiveDate>() {
-                Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
-                Ok(_) => {
-                    query.error(FieldError::new(name, "date_out_of_range"));
-                    None
-                }
-                Err(_) => {
-                    query.error(FieldError::new(name, "date_invalid"));
-                    None
-                }
-            })
-    };
-    InnovationFilters {
-        agency_id: query.take_i64("agency_id", 1, i64::MAX),
-        agency_kind: query.take_list("agency_kind", AgencyKind::parse, AgencyKind::allowed),
-        cohort_id: query.take_i64("cohort_id", 1, i64::MAX),
-        lab_stage: query.take_list("lab_stage", LabStage::parse, LabStage::allowed),
-        status: query.take_list("status", InnovationStatus::parse, InnovationStatus::allowed),
-        form: query.take_list("form", InnovationForm::parse, InnovationForm::allowed),
-        digital: query.take_bool("digital"),
-        launched_from: date(query, "launched_from"),
-        launched_to: date(query, "launched_to"),
-        q: None,
-        updated_since: None,
-        launched_only: !policy::may_see_internal_innovations(caller),
-    }
-}
-
-fn parse_list(
-    req: &HttpRequest,
-    caller: &Caller,
-) -> ApiResult<(InnovationFilters, ListControls<store::InnovationSort>)> {
-    let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = crate::http::pagination::take_controls(
-        &mut query,
-        store::DEFAULT_SORT,
-        super::accepts_csv(req),
-    );
-    let mut filters = take_filters(&mut query, caller);
-    filters.q = controls.q.clone();
-    filters.updated_since = controls.updated_since;
-    query.finish()?;
-    Ok((filters, controls))
-}
-
-/// List innovations
-///
-/// Anonymous callers see launched innovations only (`delivery`, `display`). `Accept:
-/// text/csv` (or `format=csv`) returns every matching innovation as CSV, with agency code
-/// and name and cohort name.
-#[utoipa::path(
-    tag = "innovations",
-    operation_id = "list_innovations",
-    params(ListParams, CsvParams, InnovationListParams, InnovationSortParam),
-    responses(
-        (status = 200, description = "A page of innovations", body = Page<Innovation>,
-            headers(("ETag" = String, description = "Weak tag of this page"),
-                    ("Link" = String, description = "RFC 8288 links: first, prev, next, last")),
-            content((Page<Innovation> = "application/json"), (String = "text/csv"))),
-        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
-        (status = 422, response = super::problems::ValidationFailed),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("")]
-pub async fn list_innovations(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ReadInnovations)?;
-    let (filters, controls) = parse_list(&req, &actor.caller)?;
-    if let Format::Csv { semicolon } = controls.format {
-        return csv_export(state.get_ref().clone(), filters, controls, semicolon).await;
-    }
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |view| {
-        (store::sort_key(&view.row, sort), view.row.id)
-    })
-    .map(Innovation::from);
-    list_response(&req, &state, &page)
-}
-
-async fn csv_export(
-    state: AppState,
-    filters: InnovationFilters,
-    controls: ListControls<store::InnovationSort>,
-    semicolon: bool,
-) -> ApiResult<HttpResponse> {
-    use crate::http::csv;
-    let sort = controls.sort;
-    let next_batch = move |after: Option<CursorPosition>| {
-        let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
-        async move {
-            let rows = db
-                .read(move |conn| {
-                    store::page(
-                        conn,
-                        &filters,
-                        &controls,
-                        after.as_ref(),
-                        csv::BATCH_SIZE,
-                        0,
-                    )
-                })
-                .await?;
-            let next = (rows.len() as i64 == csv::BATCH_SIZE)
-                .then(|| rows.last())
-                .flatten()
-                .map(|last| CursorPosition {
-                    sort: sort.to_param(),
-                    key: store::sort_key(&last.row, sort.field),
-                    id: last.row.id,
-                });
-            Ok((
-                rows.into_iter().map(Innovation::from).collect::<Vec<_>>(),
-                next,
-            ))
-        }
-    };
-    csv::response(
-        "innovations",
-        csv::columns::<Innovation>(),
-        semicolon,
-        next_batch,
-    )
-    .await
-}
-
 /// The innovation `id` if `caller` may see it: unlaunched ones are 404 to the public.
 pub async fn visible(state: &AppState, caller: &Caller, id: i64) -> ApiResult<InnovationView> {
     let view = state
@@ -795,107 +606,4 @@ pub async fn archive_innovation(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Where and how to import.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct ImportParams {
-    /// The cohort the innovations join.
-    #[param(minimum = 1)]
-    cohort_id: i64,
-    /// `true` checks every row and changes nothing.
-    dry_run: Option<bool>,
-}
-
-/// Import innovations from CSV
-///
-/// Administrators only. The body is CSV (UTF-8, `,` or `;`) with the export's columns:
-/// agencies by `agency_code`; `id`, `version`, timestamps and names of the agency and cohort
-/// are ignored; `lab_stage` is optional (default `drum_up`). Import only creates. Every row
-/// is checked and every bad row listed (`row_errors`, 422); otherwise all rows are created in
-/// one transaction, each with a transition into its starting stage (note `imported`).
-/// `dry_run=true` checks and changes nothing.
-#[utoipa::path(
-    tag = "innovations",
-    operation_id = "import_innovations",
-    params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
-        example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
-    responses(
-        (status = 200, description = "Dry run: every row is good", body = crate::api::import::ImportReport),
-        (status = 201, description = "Imported", body = crate::api::import::ImportReport),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 413, response = super::problems::PayloadTooLarge),
-    ),
-    security(("bearer_auth" = []))
-)]
-#[post("/import")]
-pub async fn import_innovations(
-    req: HttpRequest,
-    payload: web::Payload,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ImportInnovations)?;
-    let mut query = QueryPairs::parse(req.query_string())?;
-    let cohort_id = query.take_i64("cohort_id", 1, i64::MAX);
-    let dry_run = query.take_bool("dry_run").unwrap_or(false);
-    if cohort_id.is_none() {
-        query.error(FieldError::new("cohort_id", "required"));
-    }
-    query.finish()?;
-    let cohort_id = cohort_id.ok_or_else(|| ApiError::invalid_field("cohort_id", "required"))?;
-    let essence = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    if essence.as_deref() != Some("text/csv") {
-        return Err(ApiError::UnsupportedMediaType {
-            expected: "text/csv",
-        });
-    }
-    let body = read_limited(payload, state.config.csv_limit).await?;
-    // Parsing a large file is CPU work: off the async workers.
-    let file = web::block(move || crate::api::import::parse(&body, &|_| {}))
-        .await
-        .map_err(ApiError::internal)??;
-    let report = crate::api::import::import_innovations(
-        &state,
-        actor.write_context(),
-        cohort_id,
-        file,
-        dry_run,
-    )
-    .await?;
-    let status = if dry_run {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::CREATED
-    };
-    Ok(HttpResponse::build(status).json(report))
-}
-
-async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("could not read the body: {e}"),
-            errors: Vec::new(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }

@@ -15,6 +15,7 @@ pub mod document;
 pub mod health;
 pub mod idempotency;
 pub mod import;
+pub mod innovation_lists;
 pub mod innovations;
 pub mod me;
 pub mod metrics;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::innovations::{InnovationListParams, take_filters};
+use super::innovation_lists::{InnovationListParams, take_filters};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::caller::RequestActor;
 use crate::http::list_query::{MAX_Q_LEN, QueryPairs};

@@ -1,0 +1,201 @@
+//! The innovation list: its filters (shared with the stats), sorts, pages, cursors and
+//! CSV export.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::innovations::Innovation;
+use super::{AppState, list_response};
+use crate::domain::agency::AgencyKind;
+use crate::domain::innovation::{InnovationForm, InnovationStatus};
+use crate::domain::lab_stage::LabStage;
+use crate::error::{ApiResult, FieldError};
+use crate::http::caller::{Caller, RequestActor};
+use crate::http::list_query::{Format, QueryPairs};
+use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::policy::{self, Action};
+use crate::store::innovations::{self as store, InnovationFilters};
+/// Filters of the innovation list (and of the stats).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InnovationListParams {
+    #[param(minimum = 1)]
+    agency_id: Option<i64>,
+    /// One agency kind or several, comma-separated.
+    #[param(inline, value_type = Option<Vec<AgencyKind>>, style = Form, explode = false, min_items = 1)]
+    agency_kind: Option<String>,
+    #[param(minimum = 1)]
+    cohort_id: Option<i64>,
+    /// One stage or several, comma-separated (`delivery,display`).
+    #[param(inline, value_type = Option<Vec<LabStage>>, style = Form, explode = false, min_items = 1)]
+    lab_stage: Option<String>,
+    /// One status or several, comma-separated.
+    #[param(inline, value_type = Option<Vec<InnovationStatus>>, style = Form, explode = false, min_items = 1)]
+    status: Option<String>,
+    /// One form or several, comma-separated.
+    #[param(inline, value_type = Option<Vec<InnovationForm>>, style = Form, explode = false, min_items = 1)]
+    form: Option<String>,
+    digital: Option<bool>,
+    /// Launched on or after this date.
+    launched_from: Option<NaiveDate>,
+    /// Launched on or before this date.
+    launched_to: Option<NaiveDate>,
+}
+
+/// Sort of the innovation list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct InnovationSortParam {
+    /// `name` (default), `created_at`, `launched_on` (unlaunched last) or `lab_stage`
+    /// (lifecycle order); prefix `-` for descending.
+    #[param(
+        pattern = "^-?(name|created_at|launched_on|lab_stage)$",
+        max_length = 12
+    )]
+    sort: Option<String>,
+}
+
+/// Reads the filters shared by the list and the stats from `query`.
+pub fn take_filters(query: &mut QueryPairs, caller: &Caller) -> InnovationFilters {
+    let date = |query: &mut QueryPairs, name: &str| {
+        query
+            .take(name)
+            .and_then(|text| match text.parse::<NaiveDate>() {
+                Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
+                Ok(_) => {
+                    query.error(FieldError::new(name, "date_out_of_range"));
+                    None
+                }
+                Err(_) => {
+                    query.error(FieldError::new(name, "date_invalid"));
+                    None
+                }
+            })
+    };
+    InnovationFilters {
+        agency_id: query.take_i64("agency_id", 1, i64::MAX),
+        agency_kind: query.take_list("agency_kind", AgencyKind::parse, AgencyKind::allowed),
+        cohort_id: query.take_i64("cohort_id", 1, i64::MAX),
+        lab_stage: query.take_list("lab_stage", LabStage::parse, LabStage::allowed),
+        status: query.take_list("status", InnovationStatus::parse, InnovationStatus::allowed),
+        form: query.take_list("form", InnovationForm::parse, InnovationForm::allowed),
+        digital: query.take_bool("digital"),
+        launched_from: date(query, "launched_from"),
+        launched_to: date(query, "launched_to"),
+        q: None,
+        updated_since: None,
+        launched_only: !policy::may_see_internal_innovations(caller),
+    }
+}
+
+fn parse_list(
+    req: &HttpRequest,
+    caller: &Caller,
+) -> ApiResult<(InnovationFilters, ListControls<store::InnovationSort>)> {
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        super::accepts_csv(req),
+    );
+    let mut filters = take_filters(&mut query, caller);
+    filters.q = controls.q.clone();
+    filters.updated_since = controls.updated_since;
+    query.finish()?;
+    Ok((filters, controls))
+}
+
+/// List innovations
+///
+/// Anonymous callers see launched innovations only (`delivery`, `display`). `Accept:
+/// text/csv` (or `format=csv`) returns every matching innovation as CSV, with agency code
+/// and name and cohort name.
+#[utoipa::path(
+    tag = "innovations",
+    operation_id = "list_innovations",
+    params(ListParams, CsvParams, InnovationListParams, InnovationSortParam),
+    responses(
+        (status = 200, description = "A page of innovations", body = Page<Innovation>,
+            headers(("ETag" = String, description = "Weak tag of this page"),
+                    ("Link" = String, description = "RFC 8288 links: first, prev, next, last")),
+            content((Page<Innovation> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("")]
+pub async fn list_innovations(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadInnovations)?;
+    let (filters, controls) = parse_list(&req, &actor.caller)?;
+    if let Format::Csv { semicolon } = controls.format {
+        return csv_export(state.get_ref().clone(), filters, controls, semicolon).await;
+    }
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| store::list(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |view| {
+        (store::sort_key(&view.row, sort), view.row.id)
+    })
+    .map(Innovation::from);
+    list_response(&req, &state, &page)
+}
+
+async fn csv_export(
+    state: AppState,
+    filters: InnovationFilters,
+    controls: ListControls<store::InnovationSort>,
+    semicolon: bool,
+) -> ApiResult<HttpResponse> {
+    use crate::http::csv;
+    let sort = controls.sort;
+    let next_batch = move |after: Option<CursorPosition>| {
+        let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
+        async move {
+            let rows = db
+                .read(move |conn| {
+                    store::page(
+                        conn,
+                        &filters,
+                        &controls,
+                        after.as_ref(),
+                        csv::BATCH_SIZE,
+                        0,
+                    )
+                })
+                .await?;
+            let next = (rows.len() as i64 == csv::BATCH_SIZE)
+                .then(|| rows.last())
+                .flatten()
+                .map(|last| CursorPosition {
+                    sort: sort.to_param(),
+                    key: store::sort_key(&last.row, sort.field),
+                    id: last.row.id,
+                });
+            Ok((
+                rows.into_iter().map(Innovation::from).collect::<Vec<_>>(),
+                next,
+            ))
+        }
+    };
+    csv::response(
+        "innovations",
+        csv::columns::<Innovation>(),
+        semicolon,
+        next_batch,
+    )
+    .await
+}
