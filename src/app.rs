@@ -38,6 +38,20 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     AppState::new(db, config)
 }
 
+/// Like [`prepare`], for a one-shot command: the state works on the one connection the
+/// migrations ran on, with no pool, so no thread but the command's own touches the
+/// database and nothing is left running when the command's process exits.
+pub fn prepare_for_command(config: Config) -> Result<AppState, String> {
+    let mut conn = Manager::connect_once(&config.database_url)
+        .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
+    let applied = run_migrations(&mut conn)?;
+    for version in applied {
+        log::info!("applied migration {version}");
+    }
+    let db = Db::single(conn, config.database_url.backend(), &config.pool);
+    AppState::new(db, config)
+}
+
 /// CORS for the configured browser origins: the methods and headers the API takes, and
 /// the response headers a frontend needs to read (pagination, versions, ids, retries).
 fn cors(origins: &[String]) -> Cors {

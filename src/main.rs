@@ -125,7 +125,7 @@ fn run(command: Command) -> Result<(), String> {
             if !demo {
                 return Err("say what to seed: `inovik seed --demo`".into());
             }
-            let state = inovik::app::prepare(Config::from_env()?)?;
+            let state = inovik::app::prepare_for_command(Config::from_env()?)?;
             let report = actix_web::rt::System::new()
                 .block_on(inovik::seed::demo(&state))
                 .map_err(|e| format!("seeding failed: {e}"))?;
@@ -139,7 +139,7 @@ fn run(command: Command) -> Result<(), String> {
             agency_code,
         } => {
             let password = inovik::operator::read_password()?;
-            let state = inovik::app::prepare(Config::from_env()?)?;
+            let state = inovik::app::prepare_for_command(Config::from_env()?)?;
             let report = actix_web::rt::System::new().block_on(inovik::operator::create_user(
                 &state,
                 &username,
@@ -156,7 +156,7 @@ fn run(command: Command) -> Result<(), String> {
             role,
             agency_code,
         } => {
-            let state = inovik::app::prepare(Config::from_env()?)?;
+            let state = inovik::app::prepare_for_command(Config::from_env()?)?;
             let report = actix_web::rt::System::new().block_on(inovik::operator::create_client(
                 &state,
                 name,
@@ -176,7 +176,7 @@ fn run(command: Command) -> Result<(), String> {
         } => {
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let state = inovik::app::prepare(Config::from_env()?)?;
+            let state = inovik::app::prepare_for_command(Config::from_env()?)?;
             let report = actix_web::rt::System::new().block_on(
                 inovik::operator::import_innovations(&state, bytes, cohort_id, dry_run),
             )?;

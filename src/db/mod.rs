@@ -77,10 +77,24 @@ pub struct PoolOptions {
     pub query_timeout: Duration,
 }
 
-/// The pool, shared by every request. Cheap to clone.
+/// Where a [`Db`] gets its connections.
+#[derive(Clone)]
+enum Connections {
+    /// The server's pool.
+    Pool(Pool<Manager>),
+    /// One connection, for a one-shot command (`create-user`, `seed`, `import`, ...). No
+    /// pool means no pool threads: r2d2 opens connections on worker threads of its own
+    /// (and keeps `min_idle` of them open in the background), and a worker still inside
+    /// libpq and OpenSSL when the command's process exits crashed it (exit status 139)
+    /// after its work was done. A command's every statement runs on this connection, in
+    /// turn, on the calling thread's blocking task.
+    Single(Arc<std::sync::Mutex<DbConnection>>),
+}
+
+/// The database, shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<Manager>,
+    connections: Connections,
     backend: Backend,
     /// How long a request waits for a connection (or, on SQLite, its turn to write).
     wait: Duration,
@@ -125,7 +139,7 @@ impl Db {
                 statements.clone(),
             ));
         Self {
-            pool,
+            connections: Connections::Pool(pool),
             backend: url.backend(),
             wait: options.connection_timeout,
             deadline: options.connection_timeout + options.query_timeout,
@@ -134,6 +148,38 @@ impl Db {
             // in up to the pool wait.
             connection_wait: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
             statements,
+        }
+    }
+
+    /// A database on one connection already open, for one-shot commands (see
+    /// [`Connections::Single`]): no pool and no threads besides the caller's.
+    pub fn single(conn: DbConnection, backend: Backend, options: &PoolOptions) -> Self {
+        Self {
+            connections: Connections::Single(Arc::new(std::sync::Mutex::new(conn))),
+            backend,
+            wait: options.connection_timeout,
+            deadline: options.connection_timeout + options.query_timeout,
+            sqlite_writer: Arc::new(tokio::sync::Mutex::new(())),
+            connection_wait: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
+            statements: Counter::default(),
+        }
+    }
+
+    /// Runs `work` on a connection: a pooled one (its wait recorded) or the single one.
+    fn with_connection<T>(
+        connections: &Connections,
+        wait: &Histogram,
+        work: impl FnOnce(&mut DbConnection) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        match connections {
+            Connections::Pool(pool) => {
+                let mut conn = Self::checkout(pool, wait)?;
+                work(&mut conn)
+            }
+            Connections::Single(conn) => {
+                let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                work(&mut conn)
+            }
         }
     }
 
@@ -148,11 +194,20 @@ impl Db {
     }
 
     pub fn pool_state(&self) -> PoolState {
-        let state = self.pool.state();
-        PoolState {
-            in_use: state.connections - state.idle_connections,
-            idle: state.idle_connections,
-            max: self.pool.max_size(),
+        match &self.connections {
+            Connections::Pool(pool) => {
+                let state = pool.state();
+                PoolState {
+                    in_use: state.connections - state.idle_connections,
+                    idle: state.idle_connections,
+                    max: pool.max_size(),
+                }
+            }
+            Connections::Single(_) => PoolState {
+                in_use: 0,
+                idle: 1,
+                max: 1,
+            },
         }
     }
 
@@ -195,7 +250,12 @@ impl Db {
     /// A connection for blocking code (CLI, start-up). Request handlers use [`Db::read`]
     /// and [`Db::write`].
     pub fn get(&self) -> ApiResult<PooledConnection<Manager>> {
-        Ok(self.pool.get()?)
+        match &self.connections {
+            Connections::Pool(pool) => Ok(pool.get()?),
+            Connections::Single(_) => Err(ApiError::internal(
+                "a one-shot command's database has no pool to lend from",
+            )),
+        }
     }
 
     /// Runs `query` on the blocking thread pool with a pooled connection.
@@ -204,11 +264,10 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let connections = self.connections.clone();
         let wait = self.connection_wait.clone();
         self.bounded(actix_web::web::block(move || {
-            let mut conn = Self::checkout(&pool, &wait)?;
-            query(&mut conn)
+            Self::with_connection(&connections, &wait, query)
         }))
         .await
     }
@@ -250,7 +309,7 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let connections = self.connections.clone();
         let wait = self.connection_wait.clone();
         let turn = match self.backend {
             Backend::Sqlite => Some(
@@ -262,12 +321,10 @@ impl Db {
         };
         self.bounded(actix_web::web::block(move || {
             let _turn = turn;
-            let mut pooled = Self::checkout(&pool, &wait)?;
-            let conn: &mut DbConnection = &mut pooled;
-            match conn {
+            Self::with_connection(&connections, &wait, |conn| match conn {
                 DbConnection::Postgres(_) => conn.transaction(work),
                 DbConnection::Sqlite(_) => immediate_transaction(conn, work),
-            }
+            })
         }))
         .await
     }

@@ -15,6 +15,7 @@ mod agreements;
 mod audit;
 mod auth;
 mod cohorts;
+mod commands;
 mod concurrency;
 mod docs;
 mod errors;
