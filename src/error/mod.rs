@@ -3,15 +3,19 @@
 //! Store and domain code return [`ApiError`] by meaning (not found, conflict, invalid
 //! fields, ...); the mapping to an HTTP status and a problem body happens here, once.
 
+mod database;
 mod messages;
 mod messages_id;
+mod validation;
 
 use std::fmt;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use database::{breaks_connection, server_gone};
 pub use messages::{Language, message};
+pub use validation::field_errors_from_validator;
 
 /// Base of every problem `type` URI. The URIs are stable identifiers; clients match on them.
 pub const PROBLEM_BASE: &str = "https://inovik.example/problems/";
@@ -494,29 +498,6 @@ impl ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match error {
-            Error::NotFound => Self::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-            | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
-            | Error::BrokenTransactionManager => Self::Unavailable,
-            Error::DatabaseError(_, ref info) if connection_lost(info.message()) => {
-                Self::Unavailable
-            }
-            Error::DatabaseError(_, ref info)
-                if info
-                    .message()
-                    .contains("canceling statement due to statement timeout") =>
-            {
-                Self::Timeout
-            }
-            other => Self::Internal(format!("database error: {other}")),
-        }
-    }
-}
-
 fn oauth_slug(error: &str) -> &'static str {
     match error {
         "invalid_client" => "invalid-client",
@@ -524,107 +505,5 @@ fn oauth_slug(error: &str) -> &'static str {
         "unsupported_grant_type" => "unsupported-grant-type",
         "unauthorized_client" => "unauthorized-client",
         _ => "invalid-request",
-    }
-}
-
-/// Whether a database error means the server went away or is busy (a 503 the client may
-/// retry), not that the query was wrong.
-fn connection_lost(message: &str) -> bool {
-    const SQLITE_BUSY_OR_UNWRITABLE: &[&str] = &[
-        // Once its busy timeout is spent, or when its file cannot be written:
-        "database is locked",
-        "attempt to write a readonly database",
-        "unable to open database file",
-        "disk I/O error",
-        "database or disk is full",
-    ];
-    server_gone(message)
-        || SQLITE_BUSY_OR_UNWRITABLE
-            .iter()
-            .any(|sign| message.contains(sign))
-}
-
-/// Whether a PostgreSQL error means the connection itself is dead, so the pool must not
-/// lend it again. libpq reports a connection killed mid-query (an administrator shutdown,
-/// a failover) only in its message.
-pub fn server_gone(message: &str) -> bool {
-    const SIGNS: &[&str] = &[
-        "server closed the connection unexpectedly",
-        "terminating connection",
-        "could not receive data from server",
-        "could not send data to server",
-        "no connection to the server",
-        "the database system is shutting down",
-        "the database system is starting up",
-        "SSL connection has been closed",
-    ];
-    SIGNS.iter().any(|sign| message.contains(sign))
-}
-
-/// Whether `error` leaves its connection unusable (see [`server_gone`]).
-pub fn breaks_connection(error: &diesel::result::Error) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match error {
-        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-        | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => true,
-        Error::DatabaseError(_, info) => server_gone(info.message()),
-        _ => false,
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(_: diesel::r2d2::PoolError) -> Self {
-        Self::Unavailable
-    }
-}
-
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        Self::Validation(field_errors_from_validator(&errors))
-    }
-}
-
-/// Flattens validator's nested errors into dotted field paths, with catalog messages.
-pub fn field_errors_from_validator(errors: &validator::ValidationErrors) -> Vec<FieldError> {
-    let mut out = Vec::new();
-    collect_validator_errors("", errors, &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
-}
-
-fn collect_validator_errors(
-    prefix: &str,
-    errors: &validator::ValidationErrors,
-    out: &mut Vec<FieldError>,
-) {
-    use validator::ValidationErrorsKind;
-    for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
-        match kind {
-            ValidationErrorsKind::Field(list) => {
-                for error in list {
-                    let params: Vec<(&str, String)> = error
-                        .params
-                        .iter()
-                        .filter(|(name, _)| *name != "value")
-                        .map(|(name, value)| (name.as_ref(), value.to_string()))
-                        .collect();
-                    out.push(match &error.message {
-                        Some(own) => FieldError::with_message(&path, &error.code, own.to_string()),
-                        None => FieldError::with_params(&path, &error.code, &params),
-                    });
-                }
-            }
-            ValidationErrorsKind::Struct(inner) => collect_validator_errors(&path, inner, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, inner) in items {
-                    collect_validator_errors(&format!("{path}.{index}"), inner, out);
-                }
-            }
-        }
     }
 }
