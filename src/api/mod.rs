@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod agencies;
+pub mod agency_lists;
 mod agreement_document;
 pub mod agreement_lifecycle;
 pub mod agreements;
