@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod agency_lists;
 mod agreement_document;
 pub mod agreement_lifecycle;
+pub mod agreement_lists;
 pub mod agreements;
 pub mod api_clients;
 pub mod audit_events;

@@ -1,0 +1,142 @@
+//! The agreement list: filters, sorts, pages, cursors and CSV export.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::agreements::Agreement;
+use super::{AppState, list_response};
+use crate::domain::agreement::AgreementStatus;
+use crate::error::ApiResult;
+use crate::http::caller::{Caller, RequestActor};
+use crate::http::list_query::{Format, QueryPairs};
+use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::policy::{self, Action};
+use crate::store::agreements::{self as store, AgreementFilters};
+/// Filters of the agreement list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AgreementListParams {
+    #[param(minimum = 1)]
+    agency_id: Option<i64>,
+    #[param(minimum = 2000, maximum = 2100)]
+    year: Option<i64>,
+    /// One status or several, comma-separated.
+    #[param(inline, value_type = Option<Vec<AgreementStatus>>, style = Form, explode = false, min_items = 1)]
+    status: Option<String>,
+    /// `number` (default) or `created_at`; prefix `-` for descending.
+    #[param(pattern = "^-?(number|created_at)$", max_length = 11)]
+    sort: Option<String>,
+}
+
+fn parse_list(
+    req: &HttpRequest,
+    caller: &Caller,
+) -> ApiResult<(AgreementFilters, ListControls<store::AgreementSort>)> {
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        super::accepts_csv(req),
+    );
+    let filters = AgreementFilters {
+        agency_id: query.take_i64("agency_id", 1, i64::MAX),
+        year: query.take_i64("year", 2000, 2100),
+        status: query.take_list("status", AgreementStatus::parse, AgreementStatus::allowed),
+        q: controls.q.clone(),
+        updated_since: controls.updated_since,
+        public_only: !policy::may_see_unsigned_agreements(caller),
+    };
+    query.finish()?;
+    Ok((filters, controls))
+}
+
+/// List agreements
+///
+/// The public sees signed and superseded agreements (public records); signed-in callers
+/// see drafts and cancelled ones too. `q` searches number and statement. CSV with
+/// `Accept: text/csv`.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "list_performance_agreements",
+    params(ListParams, CsvParams, AgreementListParams),
+    responses(
+        (status = 200, description = "A page of agreements", body = Page<Agreement>,
+            content((Page<Agreement> = "application/json"), (String = "text/csv"))),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("")]
+pub async fn list_agreements(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadAgreements)?;
+    let (filters, controls) = parse_list(&req, &actor.caller)?;
+    let caller = actor.caller.clone();
+    if let Format::Csv { semicolon } = controls.format {
+        use crate::http::csv;
+        let db = state.db.clone();
+        let sort = controls.sort;
+        let next_batch = move |after: Option<CursorPosition>| {
+            let (db, filters, controls, caller) = (
+                db.clone(),
+                filters.clone(),
+                controls.clone(),
+                caller.clone(),
+            );
+            async move {
+                let rows = db
+                    .read(move |conn| {
+                        store::page(
+                            conn,
+                            &filters,
+                            &controls,
+                            after.as_ref(),
+                            csv::BATCH_SIZE,
+                            0,
+                        )
+                    })
+                    .await?;
+                let next = (rows.len() as i64 == csv::BATCH_SIZE)
+                    .then(|| rows.last())
+                    .flatten()
+                    .map(|last| CursorPosition {
+                        sort: sort.to_param(),
+                        key: store::sort_key(last, sort.field),
+                        id: last.id,
+                    });
+                Ok((
+                    rows.into_iter()
+                        .map(|row| Agreement::for_caller(row, None, &caller))
+                        .collect::<Vec<_>>(),
+                    next,
+                ))
+            }
+        };
+        return csv::response(
+            "performance-agreements",
+            csv::columns::<Agreement>(),
+            semicolon,
+            next_batch,
+        )
+        .await;
+    }
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| store::list(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (store::sort_key(row, sort), row.id)
+    })
+    .map(|row| Agreement::for_caller(row, None, &actor.caller));
+    list_response(&req, &state, &page)
+}
