@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::government_affair::GovernmentAffair;
 use super::{AppState, json_with_etag};
 use crate::domain::innovation::{
     self as rules, InitiatorType, InnovationForm, InnovationStatus, validate_affairs,
@@ -132,26 +133,6 @@ impl From<InnovationView> for Innovation {
         }
     }
 }
-
-/// A government affair (urusan pemerintahan) an innovation serves, e.g. "kesehatan":
-/// short, not blank, without `|` (see [`crate::domain::innovation::validate_affairs`]).
-/// Only describes the schema; bodies carry plain strings.
-pub struct GovernmentAffair;
-
-impl utoipa::PartialSchema for GovernmentAffair {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(crate::domain::innovation::AFFAIR_MAX))
-            .pattern(Some("^[^|]+$"))
-            .examples([serde_json::json!("kesehatan")])
-            .into()
-    }
-}
-
-impl ToSchema for GovernmentAffair {}
 
 /// An innovation's writable fields. `lab_stage` and `launched_on` are not among them: the
 /// stage moves through `/stage-transitions`, and reaching `delivery` sets the launch date.

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cohorts;
 pub mod commitments;
 pub mod document;
+pub mod government_affair;
 pub mod health;
 pub mod idempotency;
 pub mod import;
