@@ -14,6 +14,7 @@ use super::AppState;
 use crate::domain::caller::Caller;
 use crate::error::ApiError;
 use crate::http::caller::{Session, bearer_token, invalid_token};
+use crate::http::rate_limit::TokenChecked;
 use crate::store;
 
 pub async fn middleware(
@@ -23,18 +24,30 @@ pub async fn middleware(
     let found = match bearer_token(req.request()) {
         Ok(None) => Ok(Caller::Anonymous),
         Err(error) => Err(error),
-        Ok(Some(token)) => match req.app_data::<Data<AppState>>().cloned() {
-            None => Err(ApiError::internal("no application state")),
-            Some(state) => caller_of(&state, &token).await,
-        },
+        Ok(Some(token)) => {
+            let checked = req.extensions().get::<TokenChecked>().cloned();
+            match req.app_data::<Data<AppState>>().cloned() {
+                None => Err(ApiError::internal("no application state")),
+                Some(state) => caller_of(&state, &token, checked).await,
+            }
+        }
     };
     req.extensions_mut().insert(Session(found));
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// The active account a token names, as the database holds it now.
-async fn caller_of(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    let subject = state.tokens.verify(token).ok_or_else(invalid_token)?;
+/// The active account a token names, as the database holds it now. The rate limiter has
+/// usually checked the token already (`checked`); otherwise it is checked here.
+async fn caller_of(
+    state: &AppState,
+    token: &str,
+    checked: Option<TokenChecked>,
+) -> Result<Caller, ApiError> {
+    let subject = match checked {
+        Some(TokenChecked(subject)) => subject,
+        None => state.tokens.verify(token),
+    }
+    .ok_or_else(invalid_token)?;
     let account = state
         .db
         .read(move |conn| store::accounts::active_account(conn, &subject))

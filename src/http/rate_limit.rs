@@ -19,7 +19,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web::Data;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
@@ -30,6 +30,11 @@ use crate::error::ApiError;
 
 use super::caller::bearer_token;
 use super::client_address::client_ip;
+
+/// The bearer token's check, made once per request: its subject, or `None` for a token
+/// that is invalid, expired or forged. The session middleware reads it.
+#[derive(Debug, Clone)]
+pub struct TokenChecked(pub Option<crate::auth::Subject>);
 
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -114,13 +119,17 @@ impl RateLimits {
     }
 
     /// Whose budget a request spends: a valid token's subject, else the source address
-    /// (a forged or expired token is the public's, so it cannot buy a fresh budget).
+    /// (a forged or expired token is the public's, so it cannot buy a fresh budget). The
+    /// token's check is left in the request for the session middleware.
     fn key_and_policy(&self, req: &ServiceRequest) -> (String, &Policy) {
         let subject = bearer_token(req.request())
             .ok()
             .flatten()
-            .and_then(|token| self.inner.tokens.verify(&token));
-        match subject {
+            .map(|token| self.inner.tokens.verify(&token));
+        if let Some(checked) = &subject {
+            req.extensions_mut().insert(TokenChecked(checked.clone()));
+        }
+        match subject.flatten() {
             Some(subject) => (subject.to_string(), &self.inner.accounts),
             None => {
                 let source = client_ip(req.request(), &self.inner.trusted_proxies)
