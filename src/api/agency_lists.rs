@@ -134,14 +134,9 @@ async fn csv_export(
                     )
                 })
                 .await?;
-            let next = (rows.len() as i64 == csv::BATCH_SIZE)
-                .then(|| rows.last())
-                .flatten()
-                .map(|last| CursorPosition {
-                    sort: sort.to_param(),
-                    key: store::sort_key(last, sort.field),
-                    id: last.id,
-                });
+            let next = csv::next_batch_start(&rows, sort, |row| {
+                (store::sort_key(row, sort.field), row.id)
+            });
             let agencies = rows.into_iter().map(|row| Agency::for_caller(row, &caller));
             Ok((agencies.collect::<Vec<_>>(), next))
         }

@@ -102,14 +102,9 @@ pub async fn list_agreements(
                         )
                     })
                     .await?;
-                let next = (rows.len() as i64 == csv::BATCH_SIZE)
-                    .then(|| rows.last())
-                    .flatten()
-                    .map(|last| CursorPosition {
-                        sort: sort.to_param(),
-                        key: store::sort_key(last, sort.field),
-                        id: last.id,
-                    });
+                let next = csv::next_batch_start(&rows, sort, |row| {
+                    (store::sort_key(row, sort.field), row.id)
+                });
                 Ok((
                     rows.into_iter()
                         .map(|row| Agreement::for_caller(row, None, &caller))

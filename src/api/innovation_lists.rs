@@ -177,14 +177,9 @@ async fn csv_export(
                     )
                 })
                 .await?;
-            let next = (rows.len() as i64 == csv::BATCH_SIZE)
-                .then(|| rows.last())
-                .flatten()
-                .map(|last| CursorPosition {
-                    sort: sort.to_param(),
-                    key: store::sort_key(&last.row, sort.field),
-                    id: last.row.id,
-                });
+            let next = csv::next_batch_start(&rows, sort, |row| {
+                (store::sort_key(&row.row, sort.field), row.row.id)
+            });
             Ok((
                 rows.into_iter().map(Innovation::from).collect::<Vec<_>>(),
                 next,

@@ -13,11 +13,27 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::openapi::{RefOr, Schema};
 
-use super::pagination::CursorPosition;
+use super::pagination::{CursorPosition, Sort, SortField};
 use crate::error::ApiResult;
 
 /// Rows fetched per database round trip while exporting.
 pub const BATCH_SIZE: i64 = 500;
+
+/// Where the batch after `rows` starts: after its last row, if the batch was full (a
+/// shorter one was the last). `key_of` gives a row's sort key and id.
+pub fn next_batch_start<T, F: SortField>(
+    rows: &[T],
+    sort: Sort<F>,
+    key_of: impl Fn(&T) -> (Value, i64),
+) -> Option<CursorPosition> {
+    let last = rows.last().filter(|_| rows.len() as i64 == BATCH_SIZE)?;
+    let (key, id) = key_of(last);
+    Some(CursorPosition {
+        sort: sort.to_param(),
+        key,
+        id,
+    })
+}
 
 /// The CSV columns of `T`: the properties of its OpenAPI schema, in order, so the header
 /// row and the JSON field names cannot drift apart.
