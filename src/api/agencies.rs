@@ -391,11 +391,8 @@ pub async fn get_agency(
         (status = 201, description = "Created", body = Agency,
             headers(("Location" = String, description = "URL of the new agency"),
                     ("ETag" = String, description = "The agency's version, quoted"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_agency(
@@ -442,12 +439,7 @@ pub async fn create_agency(
     responses(
         (status = 200, description = "The updated agency", body = Agency,
             headers(("ETag" = String, description = "The agency's new version, quoted"))),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_agency(
@@ -491,11 +483,7 @@ pub async fn update_agency(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn archive_agency(

@@ -70,11 +70,8 @@ pub struct Verification {
     request_body(content = SignRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed", body = Agreement),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/sign")]
 pub async fn sign_agreement(
@@ -188,10 +185,8 @@ pub struct CancelRequest {
     responses(
         (status = 201, description = "The amendment (a draft)", body = Agreement,
             headers(("Location" = String, description = "URL of the amendment"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/amendments")]
 pub async fn amend_agreement(
@@ -241,11 +236,8 @@ pub async fn amend_agreement(
     request_body(content = CancelRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Cancelled", body = Agreement),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/cancel")]
 pub async fn cancel_agreement(

@@ -322,11 +322,8 @@ pub async fn get_agreement(
     responses(
         (status = 201, description = "Drafted", body = Agreement,
             headers(("Location" = String, description = "URL of the new agreement"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_agreement(
@@ -367,11 +364,7 @@ pub async fn create_agreement(
     request_body(content = AgreementPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated draft", body = Agreement),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_agreement(
@@ -453,11 +446,7 @@ pub async fn update_agreement(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn delete_agreement(

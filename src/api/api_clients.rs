@@ -134,7 +134,6 @@ async fn new_secret(state: &AppState) -> ApiResult<(String, String)> {
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("")]
 pub async fn list_api_clients(
@@ -170,9 +169,7 @@ pub async fn list_api_clients(
     responses(
         (status = 201, description = "Created", body = ApiClientWithSecret,
             headers(("Location" = String, description = "URL of the new client"))),
-        (status = 403, response = super::problems::Forbidden),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_api_client(
@@ -222,7 +219,6 @@ pub async fn create_api_client(
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
         (status = 403, response = super::problems::Forbidden),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("/{id}")]
 pub async fn get_api_client(
@@ -255,11 +251,7 @@ pub async fn get_api_client(
     request_body(content = ApiClientPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated client", body = ApiClient),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_api_client(
@@ -308,11 +300,7 @@ pub async fn update_api_client(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn deactivate_api_client(
@@ -349,9 +337,7 @@ pub async fn deactivate_api_client(
     params(("id" = i64, Path, description = "API client id", minimum = 1)),
     responses(
         (status = 200, description = "The client with its new secret", body = ApiClientWithSecret),
-        (status = 403, response = super::problems::Forbidden),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/secret")]
 pub async fn rotate_api_client_secret(

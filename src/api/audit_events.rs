@@ -113,7 +113,6 @@ fn parse_list(req: &HttpRequest) -> ApiResult<(AuditFilters, ListControls<store:
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("")]
 pub async fn list_audit_events(

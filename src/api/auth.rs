@@ -265,7 +265,6 @@ fn token_answer(body: &TokenResponse) -> HttpResponse {
         (status = 200, description = "Tokens", body = TokenResponse),
         (status = 400, response = super::problems::OAuthError),
         (status = 401, response = super::problems::Unauthorized),
-        (status = 413, response = super::problems::PayloadTooLarge),
         (status = 415, response = super::problems::UnsupportedMediaType),
         (status = 429, response = super::problems::TooManyRequests),
         (status = 503, response = super::problems::Unavailable),
@@ -560,7 +559,6 @@ async fn refresh_grant(
     responses(
         (status = 200, description = "Revoked (or never valid)"),
         (status = 400, response = super::problems::OAuthError),
-        (status = 413, response = super::problems::PayloadTooLarge),
         (status = 415, response = super::problems::UnsupportedMediaType),
         (status = 503, response = super::problems::Unavailable),
     ),

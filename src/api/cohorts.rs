@@ -303,11 +303,8 @@ pub async fn list_cohorts(
     responses(
         (status = 201, description = "Created", body = Cohort,
             headers(("Location" = String, description = "URL of the new cohort"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_cohort(
@@ -380,12 +377,7 @@ pub async fn get_cohort(
     request_body(content = CohortPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated cohort", body = Cohort),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_cohort(
@@ -426,11 +418,7 @@ pub async fn update_cohort(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn delete_cohort(

@@ -299,10 +299,8 @@ async fn commitment_answer(
     request_body(content = CommitmentInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Added", body = Commitment),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/commitments")]
 pub async fn create_commitment(
@@ -347,11 +345,7 @@ pub async fn create_commitment(
     request_body(content = CommitmentPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "Changed", body = Commitment),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}/commitments/{cid}")]
 pub async fn update_commitment(
@@ -418,11 +412,7 @@ pub async fn update_commitment(
            ("If-Match" = Option<String>, Header, description = "The commitment's `ETag`")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}/commitments/{cid}")]
 pub async fn delete_commitment(
@@ -463,11 +453,7 @@ pub async fn delete_commitment(
     request_body(content = RealizationRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Recorded", body = Commitment),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[put("/{id}/commitments/{cid}/realization")]
 pub async fn record_realization(

@@ -3,7 +3,8 @@
 
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::link::LinkBuilder;
-use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Schema, Type};
 
 use super::idempotency::MAX_KEY_LEN;
@@ -11,15 +12,7 @@ use crate::http::limits::MAX_CONDITION_BYTES;
 
 /// The operations of a path item, for the passes that change every one of them.
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
-    [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.patch,
-        &mut item.delete,
-    ]
-    .into_iter()
-    .flatten()
+    operations_by_method(item).map(|(_, operation)| operation)
 }
 
 /// Completes the generated document; called wherever it is generated.
@@ -37,17 +30,36 @@ pub fn complete(doc: &mut OpenApi) {
 /// The errors shared by whole classes of operations, declared here once instead of in
 /// each operation (which lists its success and its own errors only):
 /// - every operation under `/api/v1` but the reference values may meet the database gone
-///   (503), and every one but those and the token endpoints a bad token (401);
+///   (503), and every one but those and the token endpoints a bad token (401); one that
+///   declares no security takes a bearer token;
+/// - a write that needs a token may be refused to the caller's role or agency (403);
+/// - a `PATCH`, `PUT` or `DELETE` changes a versioned record that another writer may be
+///   changing (409 `concurrent-update`, or a rule of the record's state); a `POST` declares
+///   its own 409s (the idempotency pass adds the key's);
+/// - an operation that takes `If-Match` answers a stale version with 412;
 /// - an operation on one record (`{id}` in its path) may not find it (404);
-/// - an operation with a request body may get one it cannot read (400), of a type it does
-///   not take (415), or that breaks a rule (422); the token endpoints answer those in
-///   RFC 6749's terms, declared by them.
+/// - an operation with a request body may get one over its limit (413), one it cannot read
+///   (400), of a type it does not take (415), or that breaks a rule (422); the token
+///   endpoints answer the last three in RFC 6749's terms, declared by them.
 fn document_common_errors(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         let api = path.starts_with("/api/v1/") && path != "/api/v1/reference";
         let auth = path.starts_with("/api/v1/auth/");
         let one_record = path.contains('{');
-        for operation in operations_mut(item) {
+        for (method, operation) in operations_by_method(item) {
+            if api && operation.security.is_none() {
+                operation.security = Some(vec![SecurityRequirement::new(
+                    "bearer_auth",
+                    Vec::<String>::new(),
+                )]);
+            }
+            // An empty requirement (`{}`) is the anonymous alternative.
+            let token_required = operation
+                .security
+                .iter()
+                .flatten()
+                .all(|requirement| *requirement != SecurityRequirement::default());
+            let write = method != HttpMethod::Get;
             let mut common: Vec<(&str, &str)> = Vec::new();
             if api {
                 common.push(("503", "Unavailable"));
@@ -55,8 +67,25 @@ fn document_common_errors(doc: &mut OpenApi) {
             if api && !auth {
                 common.push(("401", "Unauthorized"));
             }
+            if api && !auth && write && token_required {
+                common.push(("403", "Forbidden"));
+            }
+            if api
+                && matches!(
+                    method,
+                    HttpMethod::Patch | HttpMethod::Put | HttpMethod::Delete
+                )
+            {
+                common.push(("409", "Conflict"));
+            }
+            if takes_header(operation, "If-Match") {
+                common.push(("412", "PreconditionFailed"));
+            }
             if one_record {
                 common.push(("404", "NotFound"));
+            }
+            if operation.request_body.is_some() {
+                common.push(("413", "PayloadTooLarge"));
             }
             if operation.request_body.is_some() && !auth {
                 common.extend([
@@ -74,6 +103,28 @@ fn document_common_errors(doc: &mut OpenApi) {
             }
         }
     }
+}
+
+/// The operations of a path item with their methods.
+fn operations_by_method(item: &mut PathItem) -> impl Iterator<Item = (HttpMethod, &mut Operation)> {
+    [
+        (HttpMethod::Get, &mut item.get),
+        (HttpMethod::Put, &mut item.put),
+        (HttpMethod::Post, &mut item.post),
+        (HttpMethod::Patch, &mut item.patch),
+        (HttpMethod::Delete, &mut item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation.as_mut()?)))
+}
+
+/// Whether `operation` declares the request header `name`.
+fn takes_header(operation: &Operation, name: &str) -> bool {
+    operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Header && p.name == name)
 }
 
 /// The reference values' example is the answer itself, built by the same code.

@@ -476,10 +476,7 @@ pub struct ImportParams {
     responses(
         (status = 200, description = "Dry run: every row is good", body = ImportReport),
         (status = 201, description = "Imported", body = ImportReport),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/import")]
 pub async fn import_innovations(

@@ -406,11 +406,8 @@ pub async fn get_innovation(
     responses(
         (status = 201, description = "Created", body = Innovation,
             headers(("Location" = String, description = "URL of the new innovation"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_innovation(
@@ -461,12 +458,7 @@ pub async fn create_innovation(
     request_body(content = InnovationPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated innovation", body = Innovation),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_innovation(
@@ -550,11 +542,7 @@ fn revise(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn archive_innovation(

@@ -39,7 +39,6 @@ pub struct Me {
     responses(
         (status = 200, description = "The caller", body = Me),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("")]
 pub async fn get_me(actor: RequestActor) -> ApiResult<HttpResponse> {
@@ -79,10 +78,8 @@ pub struct PasswordChange {
     request_body(content = PasswordChange, content_type = "application/json"),
     responses(
         (status = 204, description = "Changed"),
-        (status = 403, response = super::problems::Forbidden),
         (status = 429, response = super::problems::TooManyRequests),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/password")]
 pub async fn change_my_password(

@@ -209,12 +209,8 @@ fn launch_date(details: &MoveDetails, to: LabStage, today: NaiveDate) -> MoveDet
     responses(
         (status = 201, description = "Moved; the recorded transition", body = StageTransition,
             headers(("ETag" = String, description = "The innovation's new version, quoted"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/stage-transitions")]
 pub async fn move_innovation(
@@ -272,11 +268,8 @@ pub async fn move_innovation(
     request_body(content = BulkTransitionRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "All moved", body = BulkTransitionResult),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
-        (status = 413, response = super::problems::PayloadTooLarge),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/stage-transitions")]
 pub async fn move_innovations(

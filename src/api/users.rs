@@ -127,7 +127,6 @@ pub struct PasswordReset {
         (status = 403, response = super::problems::Forbidden),
         (status = 422, response = super::problems::ValidationFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("")]
 pub async fn list_users(
@@ -160,10 +159,8 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created", body = User,
             headers(("Location" = String, description = "URL of the new user"))),
-        (status = 403, response = super::problems::Forbidden),
         (status = 409, response = super::problems::Conflict),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("")]
 pub async fn create_user(
@@ -227,7 +224,6 @@ pub async fn create_user(
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
         (status = 403, response = super::problems::Forbidden),
     ),
-    security(("bearer_auth" = []))
 )]
 #[get("/{id}")]
 pub async fn get_user(
@@ -264,11 +260,7 @@ pub async fn get_user(
     request_body(content = UserPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[patch("/{id}")]
 pub async fn update_user(
@@ -325,11 +317,7 @@ pub async fn update_user(
            ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 403, response = super::problems::Forbidden),
-        (status = 409, response = super::problems::Conflict),
-        (status = 412, response = super::problems::PreconditionFailed),
     ),
-    security(("bearer_auth" = []))
 )]
 #[delete("/{id}")]
 pub async fn deactivate_user(
@@ -367,9 +355,7 @@ pub async fn deactivate_user(
     request_body(content = PasswordReset, content_type = "application/json"),
     responses(
         (status = 204, description = "Reset"),
-        (status = 403, response = super::problems::Forbidden),
     ),
-    security(("bearer_auth" = []))
 )]
 #[post("/{id}/password")]
 pub async fn reset_user_password(
