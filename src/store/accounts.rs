@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::audited_update;
 use super::cursor::cursor_key;
-use super::{Attempt, versioned_write};
 use crate::auth::Subject;
 use crate::db::schema::{agencies, api_clients, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
@@ -48,6 +48,9 @@ pub struct ClientRow {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
+
+record!(UserRow, "user");
+record!(ClientRow, "api_client");
 
 /// The fields an administrator may change on either kind of account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,18 +216,16 @@ pub fn update_user(
     context: &WriteContext,
     id: i64,
     expected: &ExpectedVersion,
-    mut revise: impl FnMut(&mut DbConnection, &UserRow) -> ApiResult<Option<AccountFields>>,
+    revise: impl FnMut(&mut DbConnection, &UserRow) -> ApiResult<Option<AccountFields>>,
 ) -> ApiResult<UserRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find_user(conn, id),
-        |row| row.version,
-        |conn, current| {
-            let Some(fields) = revise(conn, current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            let updated = diesel::update(
+        revise,
+        |conn, current, fields| {
+            let row = diesel::update(
                 users::table
                     .filter(users::id.eq(id))
                     .filter(users::version.eq(current.version)),
@@ -239,23 +240,12 @@ pub fn update_user(
             ))
             .get_result::<UserRow>(conn)
             .optional()?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            if !row.active {
+            if row.as_ref().is_some_and(|row| !row.active) {
                 super::refresh_tokens::revoke_user(conn, id)?;
             }
-            super::audit::record(
-                conn,
-                context,
-                "user.update",
-                "user",
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            Ok(row)
         },
+        |_, _| "user.update",
     )
 }
 
@@ -347,18 +337,16 @@ pub fn update_client(
     context: &WriteContext,
     id: i64,
     expected: &ExpectedVersion,
-    mut revise: impl FnMut(&mut DbConnection, &ClientRow) -> ApiResult<Option<AccountFields>>,
+    revise: impl FnMut(&mut DbConnection, &ClientRow) -> ApiResult<Option<AccountFields>>,
 ) -> ApiResult<ClientRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find_client(conn, id),
-        |row| row.version,
-        |conn, current| {
-            let Some(fields) = revise(conn, current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            let updated = diesel::update(
+        revise,
+        |conn, current, fields| {
+            Ok(diesel::update(
                 api_clients::table
                     .filter(api_clients::id.eq(id))
                     .filter(api_clients::version.eq(current.version)),
@@ -372,21 +360,9 @@ pub fn update_client(
                 api_clients::updated_at.eq(super::now()),
             ))
             .get_result::<ClientRow>(conn)
-            .optional()?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            super::audit::record(
-                conn,
-                context,
-                "api_client.update",
-                "api_client",
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .optional()?)
         },
+        |_, _| "api_client.update",
     )
 }
 

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::audited_update;
 use super::cursor::cursor_key;
-use super::{Attempt, versioned_write};
 use crate::db::schema::agencies;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
@@ -310,6 +310,7 @@ fn duplicate_code(error: diesel::result::Error) -> ApiError {
 
 /// The resource type agencies have in the audit trail.
 const RESOURCE: &str = "agency";
+record!(AgencyRow, RESOURCE);
 
 pub fn insert(
     conn: &mut DbConnection,
@@ -337,37 +338,6 @@ pub fn insert(
     Ok(row)
 }
 
-/// Writes `draft` over agency `current` if it is still at `current.version`; `None` when
-/// someone else changed it first.
-fn update_if_current(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    current: &AgencyRow,
-    draft: AgencyDraft,
-) -> ApiResult<Option<AgencyRow>> {
-    let updated = diesel::update(
-        agencies::table
-            .filter(agencies::id.eq(current.id))
-            .filter(agencies::version.eq(current.version)),
-    )
-    .set(AgencyValues::new(draft, current.version + 1, super::now()))
-    .get_result::<AgencyRow>(conn)
-    .optional()
-    .map_err(duplicate_code)?;
-    if let Some(row) = &updated {
-        super::audit::record(
-            conn,
-            context,
-            "agency.update",
-            RESOURCE,
-            Some(row.id),
-            Some(current),
-            Some(row),
-        )?;
-    }
-    Ok(updated)
-}
-
 /// Replaces agency `id` with the draft `revise` makes of the current row (`None`: nothing
 /// to change, the row is returned as it is).
 pub fn update(
@@ -375,20 +345,26 @@ pub fn update(
     context: &WriteContext,
     id: i64,
     expected: &ExpectedVersion,
-    mut revise: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
+    revise: impl FnMut(&mut DbConnection, &AgencyRow) -> ApiResult<Option<AgencyDraft>>,
 ) -> ApiResult<AgencyRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find(conn, id),
-        |row| row.version,
-        |conn, current| {
-            let Some(draft) = revise(conn, current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            Ok(update_if_current(conn, context, current, draft)?
-                .map_or(Attempt::Stale, Attempt::Done))
+        revise,
+        |conn, current, draft| {
+            diesel::update(
+                agencies::table
+                    .filter(agencies::id.eq(current.id))
+                    .filter(agencies::version.eq(current.version)),
+            )
+            .set(AgencyValues::new(draft, current.version + 1, super::now()))
+            .get_result::<AgencyRow>(conn)
+            .optional()
+            .map_err(duplicate_code)
         },
+        |_, _| "agency.update",
     )
 }
 
@@ -400,17 +376,20 @@ pub fn archive(
     id: i64,
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find(conn, id),
-        |row| row.version,
         |conn, current| {
             if !current.active {
-                return Ok(Attempt::Done(()));
+                return Ok(None);
             }
             lock_hierarchy(conn)?;
-            let written = diesel::update(
+            Ok(Some(()))
+        },
+        |conn, current, ()| {
+            Ok(diesel::update(
                 agencies::table
                     .filter(agencies::id.eq(current.id))
                     .filter(agencies::version.eq(current.version)),
@@ -421,23 +400,11 @@ pub fn archive(
                 agencies::updated_at.eq(super::now()),
             ))
             .get_result::<AgencyRow>(conn)
-            .optional()?;
-            let Some(archived) = written else {
-                return Ok(Attempt::Stale);
-            };
-            let (before, after) = (Some(current), Some(&archived));
-            super::audit::record(
-                conn,
-                context,
-                "agency.archive",
-                RESOURCE,
-                Some(id),
-                before,
-                after,
-            )?;
-            Ok(Attempt::Done(()))
+            .optional()?)
         },
-    )
+        |_, _| "agency.archive",
+    )?;
+    Ok(())
 }
 
 /// Changes to the agency tree take turns: two writers that each pass the cycle check (A

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::cursor::cursor_key;
-use super::{Attempt, versioned_write};
+use super::{audited_update, check_version};
 use crate::db::schema::{cohorts, innovations};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::lab_stage::LabStage;
@@ -14,6 +14,7 @@ use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
 
 const RESOURCE: &str = "cohort";
+record!(CohortRow, RESOURCE);
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = cohorts, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -128,16 +129,14 @@ pub fn update(
     expected: &ExpectedVersion,
     mut revise: impl FnMut(&CohortRow) -> ApiResult<Option<CohortDraft>>,
 ) -> ApiResult<CohortRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find(conn, id),
-        |row| row.version,
-        |conn, current| {
-            let Some(draft) = revise(current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            let updated = diesel::update(
+        |_, current| revise(current),
+        |conn, current, draft| {
+            diesel::update(
                 cohorts::table
                     .filter(cohorts::id.eq(id))
                     .filter(cohorts::version.eq(current.version)),
@@ -149,21 +148,9 @@ pub fn update(
             ))
             .get_result::<CohortRow>(conn)
             .optional()
-            .map_err(duplicate_name)?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            super::audit::record(
-                conn,
-                context,
-                "cohort.update",
-                RESOURCE,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .map_err(duplicate_name)
         },
+        |_, _| "cohort.update",
     )
 }
 
@@ -175,11 +162,7 @@ pub fn delete(
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
     let current = find(conn, id)?;
-    if !expected.matches(current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    check_version(expected, current.version)?;
     let innovations: i64 = innovations::table
         .filter(innovations::cohort_id.eq(id))
         .count()

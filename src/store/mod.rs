@@ -24,6 +24,21 @@ macro_rules! keyset {
     }};
 }
 
+/// Makes a row type a [`versioned::Record`] named `$resource` in the audit trail.
+macro_rules! record {
+    ($row:ty, $resource:expr) => {
+        impl crate::store::versioned::Record for $row {
+            const RESOURCE: &'static str = $resource;
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod agencies;
 pub mod agreements;
@@ -34,6 +49,7 @@ pub mod idempotency;
 pub mod innovations;
 pub mod refresh_tokens;
 pub mod sign_in;
+pub mod versioned;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 
@@ -68,44 +84,7 @@ pub fn conflict_on_unique(
     }
 }
 
-/// How many times an unconditional write re-reads a record that changed under it.
-const WRITE_ATTEMPTS: usize = 5;
-
-/// One try at a versioned write: done, or beaten by another writer (try again).
-pub enum Attempt<T> {
-    Done(T),
-    Stale,
-}
-
-/// Read-check-write of one record. Each attempt reads the row, checks `expected` (412 if
-/// it does not match) and writes with `UPDATE ... WHERE id = ? AND version = ?`, so two
-/// concurrent writers cannot both win. Without `If-Match` a lost race re-reads and
-/// re-applies the change to the newer version; with it, the re-read fails the check.
-pub fn versioned_write<R, T>(
-    conn: &mut crate::db::DbConnection,
-    expected: &crate::domain::version::ExpectedVersion,
-    mut read: impl FnMut(&mut crate::db::DbConnection) -> crate::error::ApiResult<R>,
-    version_of: impl Fn(&R) -> i64,
-    mut attempt: impl FnMut(&mut crate::db::DbConnection, &R) -> crate::error::ApiResult<Attempt<T>>,
-) -> crate::error::ApiResult<T> {
-    for _ in 0..WRITE_ATTEMPTS {
-        let current = read(conn)?;
-        let version = version_of(&current);
-        if !expected.matches(version) {
-            return Err(crate::error::ApiError::PreconditionFailed {
-                current_version: version,
-            });
-        }
-        if let Attempt::Done(result) = attempt(conn, &current)? {
-            return Ok(result);
-        }
-    }
-    Err(crate::error::ApiError::Conflict {
-        slug: "concurrent-update",
-        detail: "the record kept changing while this request tried to update it; retry".into(),
-        errors: Vec::new(),
-    })
-}
+pub use versioned::{Attempt, Record, audited_update, check_version, versioned_write};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: ASCII-only on SQLite, so only for text that is ASCII by rule or where

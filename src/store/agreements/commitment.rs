@@ -9,7 +9,7 @@ use crate::domain::agreement::AgreementAction;
 use crate::domain::paging::ListControls;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::store::{Attempt, versioned_write};
+use crate::store::{audited_update, check_version};
 
 use super::*;
 
@@ -148,14 +148,14 @@ pub fn update_commitment(
 ) -> ApiResult<CommitmentRow> {
     let agreement = lock(conn, agreement_id)?;
     check(&agreement, AgreementAction::EditDraft)?;
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find_commitment(conn, agreement_id, id),
-        |row| row.version,
         |conn, current| {
             let Some(draft) = revise(current)? else {
-                return Ok(Attempt::Done(current.clone()));
+                return Ok(None);
             };
             if draft.innovation_id != current.innovation_id {
                 let errors = check_innovation(conn, &agreement, draft.innovation_id)?;
@@ -163,7 +163,10 @@ pub fn update_commitment(
                     return Err(ApiError::Validation(errors));
                 }
             }
-            let updated = diesel::update(
+            Ok(Some(draft))
+        },
+        |conn, current, draft| {
+            let row = diesel::update(
                 commitments::table
                     .filter(commitments::id.eq(id))
                     .filter(commitments::version.eq(current.version)),
@@ -175,21 +178,12 @@ pub fn update_commitment(
             ))
             .get_result::<CommitmentRow>(conn)
             .optional()?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            touch(conn, &agreement)?;
-            crate::store::audit::record(
-                conn,
-                context,
-                "commitment.update",
-                COMMITMENT,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            if row.is_some() {
+                touch(conn, &agreement)?;
+            }
+            Ok(row)
         },
+        |_, _| "commitment.update",
     )
 }
 
@@ -203,11 +197,7 @@ pub fn delete_commitment(
     let agreement = lock(conn, agreement_id)?;
     check(&agreement, AgreementAction::EditDraft)?;
     let current = find_commitment(conn, agreement_id, id)?;
-    if !expected.matches(current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    check_version(expected, current.version)?;
     diesel::delete(commitments::table.find(id)).execute(conn)?;
     touch(conn, &agreement)?;
     crate::store::audit::record(
@@ -234,13 +224,14 @@ pub fn record_realization(
 ) -> ApiResult<CommitmentRow> {
     let agreement = lock(conn, agreement_id)?;
     check(&agreement, AgreementAction::RecordRealization)?;
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find_commitment(conn, agreement_id, id),
-        |row| row.version,
-        |conn, current| {
-            let updated = diesel::update(
+        |_, _| Ok(Some(())),
+        |conn, current, ()| {
+            Ok(diesel::update(
                 commitments::table
                     .filter(commitments::id.eq(id))
                     .filter(commitments::version.eq(current.version)),
@@ -254,20 +245,8 @@ pub fn record_realization(
                 commitments::updated_at.eq(crate::store::now()),
             ))
             .get_result::<CommitmentRow>(conn)
-            .optional()?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            crate::store::audit::record(
-                conn,
-                context,
-                "commitment.realization",
-                COMMITMENT,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .optional()?)
         },
+        |_, _| "commitment.realization",
     )
 }

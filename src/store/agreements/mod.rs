@@ -15,7 +15,7 @@ pub use signing::*;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Attempt, versioned_write};
+use super::{audited_update, check_version};
 use crate::db::schema::{agencies, commitments, performance_agreements as agreements};
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::agreement::{AgreementAction, AgreementStatus, LifecycleRefusal};
@@ -23,7 +23,9 @@ use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
 pub(super) const RESOURCE: &str = "performance_agreement";
+record!(AgreementRow, RESOURCE);
 pub(super) const COMMITMENT: &str = "commitment";
+record!(CommitmentRow, COMMITMENT);
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = agreements, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -290,17 +292,17 @@ pub fn update(
     expected: &ExpectedVersion,
     mut revise: impl FnMut(&mut DbConnection, &AgreementRow) -> ApiResult<Option<AgreementDraft>>,
 ) -> ApiResult<AgreementRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| lock(conn, id),
-        |row| row.version,
         |conn, current| {
             check(current, AgreementAction::EditDraft)?;
-            let Some(draft) = revise(conn, current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            let updated = diesel::update(
+            revise(conn, current)
+        },
+        |conn, current, draft| {
+            diesel::update(
                 agreements::table
                     .filter(agreements::id.eq(id))
                     .filter(agreements::version.eq(current.version)),
@@ -312,21 +314,9 @@ pub fn update(
             ))
             .get_result::<AgreementRow>(conn)
             .optional()
-            .map_err(duplicate_number)?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            super::audit::record(
-                conn,
-                context,
-                "performance_agreement.update",
-                RESOURCE,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .map_err(duplicate_number)
         },
+        |_, _| "performance_agreement.update",
     )
 }
 
@@ -338,11 +328,7 @@ pub fn delete(
     expected: &ExpectedVersion,
 ) -> ApiResult<()> {
     let current = lock(conn, id)?;
-    if !expected.matches(current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    check_version(expected, current.version)?;
     check(&current, AgreementAction::DeleteDraft)?;
     diesel::delete(commitments::table.filter(commitments::agreement_id.eq(id))).execute(conn)?;
     let deleted = diesel::delete(
@@ -443,14 +429,14 @@ pub fn cancel(
     expected: &ExpectedVersion,
     reason: &str,
 ) -> ApiResult<AgreementRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| lock(conn, id),
-        |row| row.version,
-        |conn, current| {
-            check(current, AgreementAction::Cancel)?;
-            let updated = diesel::update(
+        |_, current| check(current, AgreementAction::Cancel).map(Some),
+        |conn, current, ()| {
+            Ok(diesel::update(
                 agreements::table
                     .filter(agreements::id.eq(id))
                     .filter(agreements::version.eq(current.version)),
@@ -462,20 +448,8 @@ pub fn cancel(
                 agreements::updated_at.eq(super::now()),
             ))
             .get_result::<AgreementRow>(conn)
-            .optional()?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            super::audit::record(
-                conn,
-                context,
-                "performance_agreement.cancel",
-                RESOURCE,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .optional()?)
         },
+        |_, _| "performance_agreement.cancel",
     )
 }

@@ -66,11 +66,7 @@ pub fn sign(
     signing: &Signing,
 ) -> ApiResult<AgreementRow> {
     let current = lock(conn, id)?;
-    if !expected.matches(current.version) {
-        return Err(ApiError::PreconditionFailed {
-            current_version: current.version,
-        });
-    }
+    crate::store::check_version(expected, current.version)?;
     check(&current, AgreementAction::Sign)?;
     // One agreement in force per agency and year: signings for an agency take turns.
     const SIGNING_LOCK_BASE: i64 = 0x7369_676e_0000_0000;

@@ -8,7 +8,7 @@ pub use lists::*;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Attempt, versioned_write};
+use super::audited_update;
 use crate::db::schema::{agencies, cohorts, innovations, stage_transitions};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::innovation::InnovationStatus;
@@ -19,6 +19,7 @@ use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
 const RESOURCE: &str = "innovation";
+record!(InnovationRow, RESOURCE);
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = innovations, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -360,24 +361,16 @@ pub fn update(
     context: &WriteContext,
     id: i64,
     expected: &ExpectedVersion,
-    mut revise: impl FnMut(&mut DbConnection, &InnovationRow) -> ApiResult<Option<InnovationDraft>>,
+    revise: impl FnMut(&mut DbConnection, &InnovationRow) -> ApiResult<Option<InnovationDraft>>,
 ) -> ApiResult<InnovationRow> {
-    versioned_write(
+    audited_update(
         conn,
+        context,
         expected,
         |conn| find(conn, id),
-        |row| row.version,
-        |conn, current| {
-            let Some(draft) = revise(conn, current)? else {
-                return Ok(Attempt::Done(current.clone()));
-            };
-            let action =
-                if draft.status == InnovationStatus::Archived.as_str() && !current.is_archived() {
-                    "innovation.archive"
-                } else {
-                    "innovation.update"
-                };
-            let updated = diesel::update(
+        revise,
+        |conn, current, draft| {
+            diesel::update(
                 innovations::table
                     .filter(innovations::id.eq(id))
                     .filter(innovations::version.eq(current.version)),
@@ -388,20 +381,14 @@ pub fn update(
             ))
             .get_result::<InnovationRow>(conn)
             .optional()
-            .map_err(duplicate_name)?;
-            let Some(row) = updated else {
-                return Ok(Attempt::Stale);
-            };
-            super::audit::record(
-                conn,
-                context,
-                action,
-                RESOURCE,
-                Some(id),
-                Some(current),
-                Some(&row),
-            )?;
-            Ok(Attempt::Done(row))
+            .map_err(duplicate_name)
+        },
+        |before, after| {
+            if after.is_archived() && !before.is_archived() {
+                "innovation.archive"
+            } else {
+                "innovation.update"
+            }
         },
     )
 }
