@@ -1,9 +1,18 @@
-//! What users and API clients share: role/agency rules on change, list parameters, and
-//! the guard that keeps an administrator from locking themselves out.
+//! What users and API clients share: their list, read, update and deactivate handlers
+//! (written once over [`AccountResource`]), role/agency rules on change, list parameters,
+//! and the guard that keeps an administrator from locking themselves out.
 
-use actix_web::HttpRequest;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{AppState, json_with_etag, list_response};
+use crate::domain::version::ExpectedVersion;
+use crate::http::caller::RequestActor;
+use crate::http::pagination::Page;
+use crate::policy::Action;
+use crate::store::Record;
+use crate::store::accounts::AccountTable;
 
 use crate::db::DbConnection;
 use crate::domain::account::Role;
@@ -140,4 +149,115 @@ pub fn parse_list(req: &HttpRequest) -> ApiResult<(AccountFilters, ListControls<
         return Err(ApiError::invalid_field("format", "invalid_choice"));
     }
     Ok((filters, controls))
+}
+
+/// One kind of account as the API shows it.
+pub trait AccountResource: AccountTable {
+    /// The body of an answer about one account.
+    type View: Serialize + ToSchema + From<Self::Row>;
+    /// Where the accounts live under `/api/v1`.
+    const COLLECTION: &'static str;
+    /// What request bodies call the display name, and its longest length.
+    const NAME_FIELD: &'static str;
+    const NAME_MAX: u64;
+}
+
+/// A page of accounts (administrators only).
+pub async fn list<K: AccountResource>(
+    req: &HttpRequest,
+    actor: &RequestActor,
+    state: &AppState,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let (filters, controls) = parse_list(req)?;
+    let (rows, total) = {
+        let (filters, controls) = (filters.clone(), controls.clone());
+        state
+            .db
+            .read(move |conn| K::list(conn, &filters, &controls))
+            .await?
+    };
+    let sort = controls.sort.field;
+    let page = Page::from_rows(rows, total, &controls, |row| {
+        (K::sort_key(row, sort), row.id())
+    })
+    .map(K::View::from);
+    list_response(req, state, &page)
+}
+
+/// One account, with its version as `ETag`.
+pub async fn get<K: AccountResource>(
+    req: &HttpRequest,
+    id: i64,
+    actor: &RequestActor,
+    state: &AppState,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let row = state.db.read(move |conn| K::find(conn, id)).await?;
+    let version = row.version();
+    Ok(json_with_etag(
+        req,
+        HttpResponse::Ok(),
+        version,
+        &K::View::from(row),
+    ))
+}
+
+/// A merge patch of an account's name, role, agency and active flag.
+pub async fn update<K: AccountResource>(
+    req: &HttpRequest,
+    id: i64,
+    actor: &RequestActor,
+    expected: ExpectedVersion,
+    state: &AppState,
+    patch: FieldsPatch,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let caller = actor.caller.clone();
+    let row = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            K::update(conn, context, id, &expected, |conn, current| {
+                let revised = revise(conn, K::fields(current), &patch, K::NAME_FIELD, K::NAME_MAX)?;
+                if let Some(fields) = &revised {
+                    guard_self(&caller, K::KIND, id, fields)?;
+                }
+                Ok(revised)
+            })
+        })
+        .await?;
+    let version = row.version();
+    Ok(json_with_etag(
+        req,
+        HttpResponse::Ok(),
+        version,
+        &K::View::from(row),
+    ))
+}
+
+/// Deactivates an account: it can no longer sign in and its tokens stop working.
+pub async fn deactivate<K: AccountResource>(
+    id: i64,
+    actor: &RequestActor,
+    expected: ExpectedVersion,
+    state: &AppState,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageAccounts)?;
+    let caller = actor.caller.clone();
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            K::update(conn, context, id, &expected, |_, current| {
+                let current = K::fields(current);
+                let was_active = current.active;
+                let fields = AccountFields {
+                    active: false,
+                    ..current
+                };
+                guard_self(&caller, K::KIND, id, &fields)?;
+                Ok(was_active.then_some(fields))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

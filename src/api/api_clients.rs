@@ -7,18 +7,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::{AccountListParams, FieldsPatch, check_name, guard_self, parse_list, revise};
+use super::AppState;
+use super::accounts::{self, AccountListParams, AccountResource, FieldsPatch, check_name};
 use super::idempotency::SecretInBody;
-use super::{AppState, json_with_etag, list_response};
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::domain::account::{CLIENT_NAME_MAX, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::http::caller::{AccountKind, RequestActor};
+use crate::http::caller::RequestActor;
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::pagination::{ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::accounts::{self as store, AccountFields, ClientRow};
+use crate::store::accounts::{self as store, AccountFields, AccountTable, ClientRow, Clients};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
@@ -55,9 +55,16 @@ pub struct ApiClient {
     pub updated_at: DateTime<Utc>,
 }
 
+impl AccountResource for Clients {
+    type View = ApiClient;
+    const COLLECTION: &'static str = "api-clients";
+    const NAME_FIELD: &'static str = "name";
+    const NAME_MAX: u64 = CLIENT_NAME_MAX;
+}
+
 impl From<ClientRow> for ApiClient {
     fn from(row: ClientRow) -> Self {
-        let fields = row.fields();
+        let fields = Clients::fields(&row);
         Self {
             id: row.id,
             client_id: row.client_id,
@@ -141,21 +148,7 @@ pub async fn list_api_clients(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let (filters, controls) = parse_list(&req)?;
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list_clients(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (store::client_sort_key(row, sort), row.id)
-    })
-    .map(ApiClient::from);
-    list_response(&req, &state, &page)
+    accounts::list::<Clients>(&req, &actor, &state).await
 }
 
 /// Create an API client
@@ -198,7 +191,7 @@ pub async fn create_api_client(
             store::insert_client(conn, context, &client_id, &fields, &hash)
         })
         .await?;
-    let mut response = super::created(&state, "api-clients", row.id);
+    let mut response = super::created(&state, Clients::COLLECTION, row.id);
     response.extensions_mut().insert(SecretInBody);
     Ok(response
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -227,19 +220,7 @@ pub async fn get_api_client(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let row = state
-        .db
-        .read(move |conn| store::find_client(conn, id))
-        .await?;
-    let version = row.version;
-    Ok(json_with_etag(
-        &req,
-        HttpResponse::Ok(),
-        version,
-        &ApiClient::from(row),
-    ))
+    accounts::get::<Clients>(&req, id.into_inner(), &actor, &state).await
 }
 
 /// Update an API client
@@ -262,34 +243,13 @@ pub async fn update_api_client(
     state: web::Data<AppState>,
     JsonBody(patch): JsonBody<ApiClientPatch>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let caller = actor.caller.clone();
     let patch = FieldsPatch {
         name: patch.name,
         role: patch.role,
         agency_id: patch.agency_id,
         active: patch.active,
     };
-    let row = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::update_client(conn, context, id, &expected, |conn, current| {
-                let revised = revise(conn, current.fields(), &patch, "name", CLIENT_NAME_MAX)?;
-                if let Some(fields) = &revised {
-                    guard_self(&caller, AccountKind::Client, id, fields)?;
-                }
-                Ok(revised)
-            })
-        })
-        .await?;
-    let version = row.version;
-    Ok(json_with_etag(
-        &req,
-        HttpResponse::Ok(),
-        version,
-        &ApiClient::from(row),
-    ))
+    accounts::update::<Clients>(&req, id.into_inner(), &actor, expected, &state, patch).await
 }
 
 /// Deactivate an API client
@@ -309,23 +269,7 @@ pub async fn deactivate_api_client(
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let caller = actor.caller.clone();
-    state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::update_client(conn, context, id, &expected, |_, current| {
-                let fields = AccountFields {
-                    active: false,
-                    ..current.fields()
-                };
-                guard_self(&caller, AccountKind::Client, id, &fields)?;
-                Ok(current.active.then_some(fields))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    accounts::deactivate::<Clients>(id.into_inner(), &actor, expected, &state).await
 }
 
 /// Rotate an API client's secret

@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::caller::Caller;
 use crate::http::client_address::client_ip;
 use crate::http::request_context::RequestId;
+use crate::store::accounts::{AccountTable, Clients, Users};
 use crate::store::sign_in::{self, Throttle};
 use crate::store::{accounts, refresh_tokens};
 
@@ -415,7 +416,7 @@ async fn password_grant(
             refresh_tokens::issue(conn, user_id, None, lifetime)
         })
         .await?;
-    let fields = user.fields();
+    let fields = Users::fields(&user);
     Ok(TokenResponse {
         access_token: state
             .tokens
@@ -461,7 +462,7 @@ async fn client_grant(
         }
     };
     record_outcome(req, state, throttles, true).await?;
-    let fields = client.fields();
+    let fields = Clients::fields(&client);
     Ok(TokenResponse {
         access_token: state.tokens.issue(
             &Subject::Client(client.client_id),
@@ -509,11 +510,11 @@ async fn refresh_grant(
                 refresh_tokens::revoke_family(conn, &stored.family)?;
                 return Ok(Refresh::Replayed);
             }
-            let user = accounts::find_user(conn, stored.user_id)?;
+            let user = Users::find(conn, stored.user_id)?;
             if !user.active {
                 return Ok(Refresh::Invalid);
             }
-            let fields = user.fields();
+            let fields = Users::fields(&user);
             let refresh_token =
                 refresh_tokens::issue(conn, user.id, Some(&stored.family), lifetime)?;
             Ok(Refresh::Renewed {

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::caller::{AccountKind, RequestActor};
 use crate::http::json_body::JsonBody;
 use crate::policy::{self, Action};
-use crate::store::accounts;
+use crate::store::accounts::{self, AccountTable, Users};
 use crate::store::sign_in::{self, Throttle};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -114,7 +114,7 @@ pub async fn change_my_password(
             .db
             .read(move |conn| {
                 Ok((
-                    accounts::find_user(conn, user_id)?,
+                    Users::find(conn, user_id)?,
                     sign_in::blocked_for(conn, &[throttle])?,
                 ))
             })

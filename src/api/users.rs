@@ -5,18 +5,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::{AccountListParams, FieldsPatch, check_name, guard_self, parse_list, revise};
-use super::{AppState, json_with_etag, list_response};
+use super::accounts::{self, AccountListParams, AccountResource, FieldsPatch, check_name};
+use super::{AppState, json_with_etag};
 use crate::domain::account::{
     DISPLAY_NAME_MAX, Role, normalise_username, password_problem, validate_username,
 };
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::caller::{AccountKind, RequestActor};
+use crate::http::caller::RequestActor;
 use crate::http::conditional::IfMatch;
 use crate::http::json_body::{JsonBody, double_option};
 use crate::http::pagination::{ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::accounts::{self as store, AccountFields, UserRow};
+use crate::store::accounts::{self as store, AccountFields, AccountTable, UserRow, Users};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
@@ -52,9 +52,16 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+impl AccountResource for Users {
+    type View = User;
+    const COLLECTION: &'static str = "users";
+    const NAME_FIELD: &'static str = "display_name";
+    const NAME_MAX: u64 = DISPLAY_NAME_MAX;
+}
+
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
-        let fields = row.fields();
+        let fields = Users::fields(&row);
         Self {
             id: row.id,
             username: row.username,
@@ -134,21 +141,7 @@ pub async fn list_users(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let (filters, controls) = parse_list(&req)?;
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list_users(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (store::user_sort_key(row, sort), row.id)
-    })
-    .map(User::from);
-    list_response(&req, &state, &page)
+    accounts::list::<Users>(&req, &actor, &state).await
 }
 
 /// Create a user
@@ -209,7 +202,7 @@ pub async fn create_user(
         })
         .await?;
     let version = row.version;
-    let response = super::created(&state, "users", row.id);
+    let response = super::created(&state, Users::COLLECTION, row.id);
     Ok(json_with_etag(&req, response, version, &User::from(row)))
 }
 
@@ -232,19 +225,7 @@ pub async fn get_user(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let row = state
-        .db
-        .read(move |conn| store::find_user(conn, id))
-        .await?;
-    let version = row.version;
-    Ok(json_with_etag(
-        &req,
-        HttpResponse::Ok(),
-        version,
-        &User::from(row),
-    ))
+    accounts::get::<Users>(&req, id.into_inner(), &actor, &state).await
 }
 
 /// Update a user
@@ -271,40 +252,13 @@ pub async fn update_user(
     state: web::Data<AppState>,
     JsonBody(patch): JsonBody<UserPatch>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let caller = actor.caller.clone();
     let patch = FieldsPatch {
         name: patch.display_name,
         role: patch.role,
         agency_id: patch.agency_id,
         active: patch.active,
     };
-    let row = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::update_user(conn, context, id, &expected, |conn, current| {
-                let revised = revise(
-                    conn,
-                    current.fields(),
-                    &patch,
-                    "display_name",
-                    DISPLAY_NAME_MAX,
-                )?;
-                if let Some(fields) = &revised {
-                    guard_self(&caller, AccountKind::User, id, fields)?;
-                }
-                Ok(revised)
-            })
-        })
-        .await?;
-    let version = row.version;
-    Ok(json_with_etag(
-        &req,
-        HttpResponse::Ok(),
-        version,
-        &User::from(row),
-    ))
+    accounts::update::<Users>(&req, id.into_inner(), &actor, expected, &state, patch).await
 }
 
 /// Deactivate a user
@@ -326,23 +280,7 @@ pub async fn deactivate_user(
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ManageAccounts)?;
-    let id = id.into_inner();
-    let caller = actor.caller.clone();
-    state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::update_user(conn, context, id, &expected, |_, current| {
-                let fields = AccountFields {
-                    active: false,
-                    ..current.fields()
-                };
-                guard_self(&caller, AccountKind::User, id, &fields)?;
-                Ok(current.active.then_some(fields))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    accounts::deactivate::<Users>(id.into_inner(), &actor, expected, &state).await
 }
 
 /// Reset a user's password
@@ -366,10 +304,7 @@ pub async fn reset_user_password(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ManageAccounts)?;
     let id = id.into_inner();
-    let user = state
-        .db
-        .read(move |conn| store::find_user(conn, id))
-        .await?;
+    let user = state.db.read(move |conn| Users::find(conn, id)).await?;
     if let Some(code) = password_problem(&reset.password, Some(&user.username)) {
         return Err(ApiError::invalid_field("password", code));
     }

@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::audited_update;
 use super::cursor::cursor_key;
+use super::{Record, audited_update};
 use crate::auth::Subject;
 use crate::db::schema::{agencies, api_clients, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
@@ -68,28 +68,6 @@ fn role_of(stored: &str) -> Role {
         log::error!("unknown role {stored:?} in the database");
         Role::Viewer
     })
-}
-
-impl UserRow {
-    pub fn fields(&self) -> AccountFields {
-        AccountFields {
-            name: self.display_name.clone(),
-            role: role_of(&self.role),
-            agency_id: self.agency_id,
-            active: self.active,
-        }
-    }
-}
-
-impl ClientRow {
-    pub fn fields(&self) -> AccountFields {
-        AccountFields {
-            name: self.name.clone(),
-            role: role_of(&self.role),
-            agency_id: self.agency_id,
-            active: self.active,
-        }
-    }
 }
 
 /// The account a token's subject names, if it exists and is active: read on every request,
@@ -191,13 +169,6 @@ pub fn insert_user(
     Ok(row)
 }
 
-pub fn find_user(conn: &mut DbConnection, id: i64) -> ApiResult<UserRow> {
-    Ok(users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(conn)?)
-}
-
 pub fn find_user_by_username(
     conn: &mut DbConnection,
     username: &str,
@@ -209,46 +180,6 @@ pub fn find_user_by_username(
         .optional()?)
 }
 
-/// Changes a user's fields to what `revise` makes of them (`None`: no change). Deactivating
-/// revokes the user's refresh tokens in the same transaction.
-pub fn update_user(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    id: i64,
-    expected: &ExpectedVersion,
-    revise: impl FnMut(&mut DbConnection, &UserRow) -> ApiResult<Option<AccountFields>>,
-) -> ApiResult<UserRow> {
-    audited_update(
-        conn,
-        context,
-        expected,
-        |conn| find_user(conn, id),
-        revise,
-        |conn, current, fields| {
-            let row = diesel::update(
-                users::table
-                    .filter(users::id.eq(id))
-                    .filter(users::version.eq(current.version)),
-            )
-            .set((
-                users::display_name.eq(&fields.name),
-                users::role.eq(fields.role.as_str()),
-                users::agency_id.eq(fields.agency_id),
-                users::active.eq(fields.active),
-                users::version.eq(current.version + 1),
-                users::updated_at.eq(super::now()),
-            ))
-            .get_result::<UserRow>(conn)
-            .optional()?;
-            if row.as_ref().is_some_and(|row| !row.active) {
-                super::refresh_tokens::revoke_user(conn, id)?;
-            }
-            Ok(row)
-        },
-        |_, _| "user.update",
-    )
-}
-
 /// Replaces a user's password hash and revokes their refresh tokens (a password change
 /// signs out every other session).
 pub fn set_password(
@@ -257,7 +188,7 @@ pub fn set_password(
     id: i64,
     password_hash: &str,
 ) -> ApiResult<UserRow> {
-    let current = find_user(conn, id)?;
+    let current = Users::find(conn, id)?;
     let row = diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(password_hash),
@@ -314,13 +245,6 @@ pub fn insert_client(
     Ok(row)
 }
 
-pub fn find_client(conn: &mut DbConnection, id: i64) -> ApiResult<ClientRow> {
-    Ok(api_clients::table
-        .find(id)
-        .select(ClientRow::as_select())
-        .first(conn)?)
-}
-
 pub fn find_client_by_client_id(
     conn: &mut DbConnection,
     client_id: &str,
@@ -332,47 +256,13 @@ pub fn find_client_by_client_id(
         .optional()?)
 }
 
-pub fn update_client(
-    conn: &mut DbConnection,
-    context: &WriteContext,
-    id: i64,
-    expected: &ExpectedVersion,
-    revise: impl FnMut(&mut DbConnection, &ClientRow) -> ApiResult<Option<AccountFields>>,
-) -> ApiResult<ClientRow> {
-    audited_update(
-        conn,
-        context,
-        expected,
-        |conn| find_client(conn, id),
-        revise,
-        |conn, current, fields| {
-            Ok(diesel::update(
-                api_clients::table
-                    .filter(api_clients::id.eq(id))
-                    .filter(api_clients::version.eq(current.version)),
-            )
-            .set((
-                api_clients::name.eq(&fields.name),
-                api_clients::role.eq(fields.role.as_str()),
-                api_clients::agency_id.eq(fields.agency_id),
-                api_clients::active.eq(fields.active),
-                api_clients::version.eq(current.version + 1),
-                api_clients::updated_at.eq(super::now()),
-            ))
-            .get_result::<ClientRow>(conn)
-            .optional()?)
-        },
-        |_, _| "api_client.update",
-    )
-}
-
 pub fn set_client_secret(
     conn: &mut DbConnection,
     context: &WriteContext,
     id: i64,
     secret_hash: &str,
 ) -> ApiResult<ClientRow> {
-    let current = find_client(conn, id)?;
+    let current = Clients::find(conn, id)?;
     let row = diesel::update(api_clients::table.find(id))
         .set((
             api_clients::secret_hash.eq(secret_hash),
@@ -425,91 +315,202 @@ impl SortField for AccountSort {
     }
 }
 
-macro_rules! account_list {
-    ($fn_name:ident, $table:ident, $row:ty, $name:ident, $label:ident) => {
-        /// One page (plus one row) of accounts and, in page mode, the total.
-        pub fn $fn_name(
-            conn: &mut DbConnection,
-            filters: &AccountFilters,
-            controls: &ListControls<AccountSort>,
-        ) -> ApiResult<(Vec<$row>, Option<i64>)> {
-            let filtered = || {
-                let mut query = $table::table.into_boxed::<MultiBackend>();
-                if let Some(roles) = &filters.role {
-                    let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
-                    query = query.filter($table::role.eq_any(roles));
+/// One kind of account as stored: what the handlers shared by users and API clients need.
+pub trait AccountTable: 'static {
+    type Row: Record + Send + 'static;
+    const KIND: AccountKind;
+    fn fields(row: &Self::Row) -> AccountFields;
+    fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Self::Row>;
+    /// Changes the account's fields to what `revise` makes of them (`None`: no change).
+    fn update(
+        conn: &mut DbConnection,
+        context: &WriteContext,
+        id: i64,
+        expected: &ExpectedVersion,
+        revise: impl FnMut(&mut DbConnection, &Self::Row) -> ApiResult<Option<AccountFields>>,
+    ) -> ApiResult<Self::Row>;
+    /// One page (plus one row) of accounts and, in page mode, the total.
+    fn list(
+        conn: &mut DbConnection,
+        filters: &AccountFilters,
+        controls: &ListControls<AccountSort>,
+    ) -> ApiResult<(Vec<Self::Row>, Option<i64>)>;
+    /// The row's key in `sort` order, for cursors.
+    fn sort_key(row: &Self::Row, sort: AccountSort) -> serde_json::Value;
+}
+
+/// The people who sign in with a password.
+pub struct Users;
+/// The machines that sign in with client credentials.
+pub struct Clients;
+
+/// Implements [`AccountTable`] for `$kind`, stored in `$table` as `$row`: `$login` is the
+/// unique sign-in name (the `name` sort), `$name` the display name, and `$after_update`
+/// runs in the transaction once a change has landed.
+macro_rules! account_table {
+    ($kind:ty, $account_kind:expr, $table:ident, $row:ty,
+     login = $login:ident, name = $name:ident, action = $action:literal,
+     after_update = $after_update:expr) => {
+        impl AccountTable for $kind {
+            type Row = $row;
+            const KIND: AccountKind = $account_kind;
+
+            fn fields(row: &$row) -> AccountFields {
+                AccountFields {
+                    name: row.$name.clone(),
+                    role: role_of(&row.role),
+                    agency_id: row.agency_id,
+                    active: row.active,
                 }
-                if let Some(agency_id) = filters.agency_id {
-                    query = query.filter($table::agency_id.eq(agency_id));
-                }
-                if let Some(active) = filters.active {
-                    query = query.filter($table::active.eq(active));
-                }
-                if let Some(q) = &controls.q {
-                    // Names are stored as given; compare lower-cased on both sides.
-                    query = query.filter(
-                        crate::store::lower($table::$name)
-                            .like(like_pattern_contains(q))
-                            .escape('\\')
-                            .or(crate::store::lower($table::$label)
+            }
+
+            fn find(conn: &mut DbConnection, id: i64) -> ApiResult<$row> {
+                Ok($table::table
+                    .find(id)
+                    .select(<$row>::as_select())
+                    .first(conn)?)
+            }
+
+            fn update(
+                conn: &mut DbConnection,
+                context: &WriteContext,
+                id: i64,
+                expected: &ExpectedVersion,
+                revise: impl FnMut(&mut DbConnection, &$row) -> ApiResult<Option<AccountFields>>,
+            ) -> ApiResult<$row> {
+                audited_update(
+                    conn,
+                    context,
+                    expected,
+                    |conn| Self::find(conn, id),
+                    revise,
+                    |conn, current, fields| {
+                        let row = diesel::update(
+                            $table::table
+                                .filter($table::id.eq(id))
+                                .filter($table::version.eq(current.version)),
+                        )
+                        .set((
+                            $table::$name.eq(&fields.name),
+                            $table::role.eq(fields.role.as_str()),
+                            $table::agency_id.eq(fields.agency_id),
+                            $table::active.eq(fields.active),
+                            $table::version.eq(current.version + 1),
+                            $table::updated_at.eq(super::now()),
+                        ))
+                        .get_result::<$row>(conn)
+                        .optional()?;
+                        if let Some(row) = &row {
+                            let after_update: fn(&mut DbConnection, &$row) -> ApiResult<()> =
+                                $after_update;
+                            after_update(conn, row)?;
+                        }
+                        Ok(row)
+                    },
+                    |_, _| $action,
+                )
+            }
+
+            fn list(
+                conn: &mut DbConnection,
+                filters: &AccountFilters,
+                controls: &ListControls<AccountSort>,
+            ) -> ApiResult<(Vec<$row>, Option<i64>)> {
+                let filtered = || {
+                    let mut query = $table::table.into_boxed::<MultiBackend>();
+                    if let Some(roles) = &filters.role {
+                        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                        query = query.filter($table::role.eq_any(roles));
+                    }
+                    if let Some(agency_id) = filters.agency_id {
+                        query = query.filter($table::agency_id.eq(agency_id));
+                    }
+                    if let Some(active) = filters.active {
+                        query = query.filter($table::active.eq(active));
+                    }
+                    if let Some(q) = &controls.q {
+                        // Names are stored as given; compare lower-cased on both sides.
+                        query = query.filter(
+                            crate::store::lower($table::$login)
                                 .like(like_pattern_contains(q))
-                                .escape('\\')),
-                    );
-                }
-                if let Some(since) = controls.updated_since {
-                    query = query.filter($table::updated_at.ge(since));
-                }
-                query
-            };
-            let total = if controls.wants_total() {
-                Some(filtered().count().get_result::<i64>(conn)?)
-            } else {
-                None
-            };
-            let after = controls.cursor_after();
-            let descending = controls.sort.descending;
-            let query = match controls.sort.field {
-                AccountSort::Name => {
-                    keyset!(
+                                .escape('\\')
+                                .or(crate::store::lower($table::$name)
+                                    .like(like_pattern_contains(q))
+                                    .escape('\\')),
+                        );
+                    }
+                    if let Some(since) = controls.updated_since {
+                        query = query.filter($table::updated_at.ge(since));
+                    }
+                    query
+                };
+                let total = if controls.wants_total() {
+                    Some(filtered().count().get_result::<i64>(conn)?)
+                } else {
+                    None
+                };
+                let after = controls.cursor_after();
+                let descending = controls.sort.descending;
+                let query = match controls.sort.field {
+                    AccountSort::Name => keyset!(
                         filtered(),
-                        $table::$name,
+                        $table::$login,
                         $table::id,
                         descending,
                         cursor_key::<String>(after)?
-                    )
+                    ),
+                    AccountSort::CreatedAt => keyset!(
+                        filtered(),
+                        $table::created_at,
+                        $table::id,
+                        descending,
+                        cursor_key::<chrono::NaiveDateTime>(after)?
+                    ),
+                };
+                let rows = query
+                    .limit(controls.per_page + 1)
+                    .offset(controls.offset())
+                    .select(<$row>::as_select())
+                    .load(conn)?;
+                Ok((rows, total))
+            }
+
+            fn sort_key(row: &$row, sort: AccountSort) -> serde_json::Value {
+                match sort {
+                    AccountSort::Name => row.$login.clone().into(),
+                    AccountSort::CreatedAt => {
+                        serde_json::to_value(row.created_at).unwrap_or_default()
+                    }
                 }
-                AccountSort::CreatedAt => keyset!(
-                    filtered(),
-                    $table::created_at,
-                    $table::id,
-                    descending,
-                    cursor_key::<chrono::NaiveDateTime>(after)?
-                ),
-            };
-            let rows = query
-                .limit(controls.per_page + 1)
-                .offset(controls.offset())
-                .select(<$row>::as_select())
-                .load(conn)?;
-            Ok((rows, total))
+            }
         }
     };
 }
 
-account_list!(list_users, users, UserRow, username, display_name);
-account_list!(list_clients, api_clients, ClientRow, client_id, name);
-
-/// The sort key of a user row for cursors.
-pub fn user_sort_key(row: &UserRow, sort: AccountSort) -> serde_json::Value {
-    match sort {
-        AccountSort::Name => row.username.clone().into(),
-        AccountSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
+account_table!(
+    Users,
+    AccountKind::User,
+    users,
+    UserRow,
+    login = username,
+    name = display_name,
+    action = "user.update",
+    // A deactivated user is signed out everywhere.
+    after_update = |conn, row| {
+        if row.active {
+            Ok(())
+        } else {
+            super::refresh_tokens::revoke_user(conn, row.id)
+        }
     }
-}
-
-pub fn client_sort_key(row: &ClientRow, sort: AccountSort) -> serde_json::Value {
-    match sort {
-        AccountSort::Name => row.client_id.clone().into(),
-        AccountSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
-    }
-}
+);
+account_table!(
+    Clients,
+    AccountKind::Client,
+    api_clients,
+    ClientRow,
+    login = client_id,
+    name = name,
+    action = "api_client.update",
+    after_update = |_, _| Ok(())
+);
