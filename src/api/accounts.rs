@@ -6,10 +6,9 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{AppState, json_with_etag, list_response};
+use super::{AppState, json_with_etag, listing};
 use crate::domain::version::ExpectedVersion;
 use crate::http::caller::RequestActor;
-use crate::http::pagination::Page;
 use crate::policy::Action;
 use crate::store::Record;
 use crate::store::accounts::AccountTable;
@@ -170,19 +169,7 @@ pub async fn list<K: AccountResource>(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ManageAccounts)?;
     let (filters, controls) = parse_list(req)?;
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| K::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (K::sort_key(row, sort), row.id())
-    })
-    .map(K::View::from);
-    list_response(req, state, &page)
+    listing::page::<K, K::View>(req, state, filters, controls, K::View::from).await
 }
 
 /// One account, with its version as `ETag`.

@@ -5,14 +5,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::agencies::Agency;
-use super::{AppState, list_response};
+use super::{AppState, listing};
 use crate::domain::agency::{AgencyKind, validate_region_code};
 use crate::error::{ApiResult, FieldError};
-use crate::http::caller::{Caller, RequestActor};
-use crate::http::list_query::{Format, QueryPairs};
+use crate::http::caller::RequestActor;
+use crate::http::list_query::QueryPairs;
 use crate::http::pagination::{CsvParams, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::agencies::{self as store, AgencyFilters};
+use crate::store::agencies::{self as store, AgencyFilters, AgencyList};
 /// Filters of the agency list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -83,63 +83,9 @@ pub async fn list_agencies(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadAgencies)?;
     let (filters, controls) = parse_list(&req)?;
-    if let Format::Csv { semicolon } = controls.format {
-        return csv_export(
-            state.get_ref().clone(),
-            actor.caller,
-            filters,
-            controls,
-            semicolon,
-        )
-        .await;
-    }
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (store::sort_key(row, sort), row.id)
+    let caller = actor.caller.clone();
+    listing::respond::<AgencyList, _>(&req, &state, "agencies", filters, controls, move |row| {
+        Agency::for_caller(row, &caller)
     })
-    .map(|row| Agency::for_caller(row, &actor.caller));
-    list_response(&req, &state, &page)
-}
-
-async fn csv_export(
-    state: AppState,
-    caller: Caller,
-    filters: AgencyFilters,
-    controls: ListControls<store::AgencySort>,
-    semicolon: bool,
-) -> ApiResult<HttpResponse> {
-    use crate::http::csv;
-    use crate::http::pagination::CursorPosition;
-    let sort = controls.sort;
-    let next_batch = move |after: Option<CursorPosition>| {
-        let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
-        let caller = caller.clone();
-        async move {
-            let rows = db
-                .read(move |conn| {
-                    store::page(
-                        conn,
-                        &filters,
-                        &controls,
-                        after.as_ref(),
-                        csv::BATCH_SIZE,
-                        0,
-                    )
-                })
-                .await?;
-            let next = csv::next_batch_start(&rows, sort, |row| {
-                (store::sort_key(row, sort.field), row.id)
-            });
-            let agencies = rows.into_iter().map(|row| Agency::for_caller(row, &caller));
-            Ok((agencies.collect::<Vec<_>>(), next))
-        }
-    };
-    csv::response("agencies", csv::columns::<Agency>(), semicolon, next_batch).await
+    .await
 }

@@ -5,14 +5,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::agreements::Agreement;
-use super::{AppState, list_response};
+use super::{AppState, listing};
 use crate::domain::agreement::AgreementStatus;
 use crate::error::ApiResult;
 use crate::http::caller::{Caller, RequestActor};
-use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::http::list_query::QueryPairs;
+use crate::http::pagination::{CsvParams, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::agreements::{self as store, AgreementFilters};
+use crate::store::agreements::{self as store, AgreementFilters, AgreementList};
 /// Filters of the agreement list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -78,60 +78,13 @@ pub async fn list_agreements(
     policy::authorize(&actor.caller, Action::ReadAgreements)?;
     let (filters, controls) = parse_list(&req, &actor.caller)?;
     let caller = actor.caller.clone();
-    if let Format::Csv { semicolon } = controls.format {
-        use crate::http::csv;
-        let db = state.db.clone();
-        let sort = controls.sort;
-        let next_batch = move |after: Option<CursorPosition>| {
-            let (db, filters, controls, caller) = (
-                db.clone(),
-                filters.clone(),
-                controls.clone(),
-                caller.clone(),
-            );
-            async move {
-                let rows = db
-                    .read(move |conn| {
-                        store::page(
-                            conn,
-                            &filters,
-                            &controls,
-                            after.as_ref(),
-                            csv::BATCH_SIZE,
-                            0,
-                        )
-                    })
-                    .await?;
-                let next = csv::next_batch_start(&rows, sort, |row| {
-                    (store::sort_key(row, sort.field), row.id)
-                });
-                Ok((
-                    rows.into_iter()
-                        .map(|row| Agreement::for_caller(row, None, &caller))
-                        .collect::<Vec<_>>(),
-                    next,
-                ))
-            }
-        };
-        return csv::response(
-            "performance-agreements",
-            csv::columns::<Agreement>(),
-            semicolon,
-            next_batch,
-        )
-        .await;
-    }
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (store::sort_key(row, sort), row.id)
-    })
-    .map(|row| Agreement::for_caller(row, None, &actor.caller));
-    list_response(&req, &state, &page)
+    listing::respond::<AgreementList, _>(
+        &req,
+        &state,
+        "performance-agreements",
+        filters,
+        controls,
+        move |row| Agreement::for_caller(row, None, &caller),
+    )
+    .await
 }

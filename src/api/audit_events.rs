@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{AppState, list_response};
+use super::{AppState, listing};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::RequestActor;
 use crate::http::list_query::{Format, QueryPairs};
 use crate::http::pagination::{ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::audit::{self as store, AuditEventRow, AuditFilters};
+use crate::store::audit::{self as store, AuditEventRow, AuditFilters, AuditList};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(list_audit_events);
@@ -122,19 +122,5 @@ pub async fn list_audit_events(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadAuditTrail)?;
     let (filters, controls) = parse_list(&req)?;
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (
-            serde_json::to_value(row.occurred_at).unwrap_or_default(),
-            row.id,
-        )
-    })
-    .map(AuditEvent::from);
-    list_response(&req, &state, &page)
+    listing::page::<AuditList, _>(&req, &state, filters, controls, AuditEvent::from).await
 }

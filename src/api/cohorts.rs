@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{AppState, json_with_etag, list_response};
+use super::{AppState, json_with_etag, listing};
 use crate::domain::agency::validate_region_code;
 use crate::domain::lab_stage::LabStage;
 use crate::domain::text::not_blank;
@@ -17,7 +17,7 @@ use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
 use crate::http::pagination::{ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::cohorts::{self as store, CohortDraft, CohortFilters, CohortRow};
+use crate::store::cohorts::{self as store, CohortDraft, CohortFilters, CohortList, CohortRow};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
@@ -278,19 +278,7 @@ pub async fn list_cohorts(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadCohorts)?;
     let (filters, controls) = parse_list(&req)?;
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |row| {
-        (store::sort_key(row, sort), row.id)
-    })
-    .map(Cohort::from);
-    list_response(&req, &state, &page)
+    listing::page::<CohortList, _>(&req, &state, filters, controls, Cohort::from).await
 }
 
 /// Create a cohort

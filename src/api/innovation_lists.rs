@@ -7,16 +7,16 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::innovations::Innovation;
-use super::{AppState, list_response};
+use super::{AppState, listing};
 use crate::domain::agency::AgencyKind;
 use crate::domain::innovation::{InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::error::{ApiResult, FieldError};
 use crate::http::caller::{Caller, RequestActor};
-use crate::http::list_query::{Format, QueryPairs};
-use crate::http::pagination::{CsvParams, CursorPosition, ListControls, ListParams, Page};
+use crate::http::list_query::QueryPairs;
+use crate::http::pagination::{CsvParams, ListControls, ListParams, Page};
 use crate::policy::{self, Action};
-use crate::store::innovations::{self as store, InnovationFilters};
+use crate::store::innovations::{self as store, InnovationFilters, InnovationList};
 /// Filters of the innovation list (and of the stats).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -136,61 +136,13 @@ pub async fn list_innovations(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadInnovations)?;
     let (filters, controls) = parse_list(&req, &actor.caller)?;
-    if let Format::Csv { semicolon } = controls.format {
-        return csv_export(state.get_ref().clone(), filters, controls, semicolon).await;
-    }
-    let (rows, total) = {
-        let (filters, controls) = (filters.clone(), controls.clone());
-        state
-            .db
-            .read(move |conn| store::list(conn, &filters, &controls))
-            .await?
-    };
-    let sort = controls.sort.field;
-    let page = Page::from_rows(rows, total, &controls, |view| {
-        (store::sort_key(&view.row, sort), view.row.id)
-    })
-    .map(Innovation::from);
-    list_response(&req, &state, &page)
-}
-
-async fn csv_export(
-    state: AppState,
-    filters: InnovationFilters,
-    controls: ListControls<store::InnovationSort>,
-    semicolon: bool,
-) -> ApiResult<HttpResponse> {
-    use crate::http::csv;
-    let sort = controls.sort;
-    let next_batch = move |after: Option<CursorPosition>| {
-        let (db, filters, controls) = (state.db.clone(), filters.clone(), controls.clone());
-        async move {
-            let rows = db
-                .read(move |conn| {
-                    store::page(
-                        conn,
-                        &filters,
-                        &controls,
-                        after.as_ref(),
-                        csv::BATCH_SIZE,
-                        0,
-                    )
-                })
-                .await?;
-            let next = csv::next_batch_start(&rows, sort, |row| {
-                (store::sort_key(&row.row, sort.field), row.row.id)
-            });
-            Ok((
-                rows.into_iter().map(Innovation::from).collect::<Vec<_>>(),
-                next,
-            ))
-        }
-    };
-    csv::response(
+    listing::respond::<InnovationList, _>(
+        &req,
+        &state,
         "innovations",
-        csv::columns::<Innovation>(),
-        semicolon,
-        next_batch,
+        filters,
+        controls,
+        Innovation::from,
     )
     .await
 }

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod import;
 pub mod innovation_lists;
 pub mod innovations;
+mod listing;
 pub mod me;
 pub mod metrics;
 pub mod problems;

@@ -4,13 +4,14 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::cursor::cursor_key;
+use super::listing::{Listing, key};
 use super::{Record, audited_update};
 use crate::auth::Subject;
 use crate::db::schema::{agencies, api_clients, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::account::Role;
 use crate::domain::caller::{Account, AccountKind};
-use crate::domain::paging::{ListControls, Sort, SortField};
+use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -315,9 +316,11 @@ impl SortField for AccountSort {
     }
 }
 
-/// One kind of account as stored: what the handlers shared by users and API clients need.
-pub trait AccountTable: 'static {
-    type Row: Record + Send + 'static;
+/// One kind of account as stored: what the handlers shared by users and API clients need
+/// (their list is a [`Listing`]).
+pub trait AccountTable:
+    Listing<Filters = AccountFilters, Sort = AccountSort, Row: Record + Clone>
+{
     const KIND: AccountKind;
     fn fields(row: &Self::Row) -> AccountFields;
     fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Self::Row>;
@@ -329,14 +332,6 @@ pub trait AccountTable: 'static {
         expected: &ExpectedVersion,
         revise: impl FnMut(&mut DbConnection, &Self::Row) -> ApiResult<Option<AccountFields>>,
     ) -> ApiResult<Self::Row>;
-    /// One page (plus one row) of accounts and, in page mode, the total.
-    fn list(
-        conn: &mut DbConnection,
-        filters: &AccountFilters,
-        controls: &ListControls<AccountSort>,
-    ) -> ApiResult<(Vec<Self::Row>, Option<i64>)>;
-    /// The row's key in `sort` order, for cursors.
-    fn sort_key(row: &Self::Row, sort: AccountSort) -> serde_json::Value;
 }
 
 /// The people who sign in with a password.
@@ -352,7 +347,6 @@ macro_rules! account_table {
      login = $login:ident, name = $name:ident, action = $action:literal,
      after_update = $after_update:expr) => {
         impl AccountTable for $kind {
-            type Row = $row;
             const KIND: AccountKind = $account_kind;
 
             fn fields(row: &$row) -> AccountFields {
@@ -410,78 +404,93 @@ macro_rules! account_table {
                     |_, _| $action,
                 )
             }
+        }
 
-            fn list(
+        impl Listing for $kind {
+            type Filters = AccountFilters;
+            type Sort = AccountSort;
+            type Row = $row;
+
+            fn count(
                 conn: &mut DbConnection,
                 filters: &AccountFilters,
                 controls: &ListControls<AccountSort>,
-            ) -> ApiResult<(Vec<$row>, Option<i64>)> {
-                let filtered = || {
-                    let mut query = $table::table.into_boxed::<MultiBackend>();
-                    if let Some(roles) = &filters.role {
-                        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-                        query = query.filter($table::role.eq_any(roles));
-                    }
-                    if let Some(agency_id) = filters.agency_id {
-                        query = query.filter($table::agency_id.eq(agency_id));
-                    }
-                    if let Some(active) = filters.active {
-                        query = query.filter($table::active.eq(active));
-                    }
-                    if let Some(q) = &controls.q {
-                        // Names are stored as given; compare lower-cased on both sides.
-                        query = query.filter(
-                            crate::store::lower($table::$login)
-                                .like(like_pattern_contains(q))
-                                .escape('\\')
-                                .or(crate::store::lower($table::$name)
-                                    .like(like_pattern_contains(q))
-                                    .escape('\\')),
-                        );
-                    }
-                    if let Some(since) = controls.updated_since {
-                        query = query.filter($table::updated_at.ge(since));
-                    }
-                    query
-                };
-                let total = if controls.wants_total() {
-                    Some(filtered().count().get_result::<i64>(conn)?)
-                } else {
-                    None
-                };
-                let after = controls.cursor_after();
+            ) -> ApiResult<i64> {
+                Ok(Self::filtered(filters, controls).count().get_result(conn)?)
+            }
+
+            fn page(
+                conn: &mut DbConnection,
+                filters: &AccountFilters,
+                controls: &ListControls<AccountSort>,
+                after: Option<&CursorPosition>,
+                limit: i64,
+                offset: i64,
+            ) -> ApiResult<Vec<$row>> {
                 let descending = controls.sort.descending;
                 let query = match controls.sort.field {
                     AccountSort::Name => keyset!(
-                        filtered(),
+                        Self::filtered(filters, controls),
                         $table::$login,
                         $table::id,
                         descending,
                         cursor_key::<String>(after)?
                     ),
                     AccountSort::CreatedAt => keyset!(
-                        filtered(),
+                        Self::filtered(filters, controls),
                         $table::created_at,
                         $table::id,
                         descending,
                         cursor_key::<chrono::NaiveDateTime>(after)?
                     ),
                 };
-                let rows = query
-                    .limit(controls.per_page + 1)
-                    .offset(controls.offset())
+                Ok(query
+                    .limit(limit)
+                    .offset(offset)
                     .select(<$row>::as_select())
-                    .load(conn)?;
-                Ok((rows, total))
+                    .load(conn)?)
             }
 
-            fn sort_key(row: &$row, sort: AccountSort) -> serde_json::Value {
-                match sort {
+            fn position(row: &$row, sort: AccountSort) -> (serde_json::Value, i64) {
+                let key = match sort {
                     AccountSort::Name => row.$login.clone().into(),
-                    AccountSort::CreatedAt => {
-                        serde_json::to_value(row.created_at).unwrap_or_default()
-                    }
+                    AccountSort::CreatedAt => key(row.created_at),
+                };
+                (key, row.id)
+            }
+        }
+
+        impl $kind {
+            fn filtered<'a>(
+                filters: &AccountFilters,
+                controls: &ListControls<AccountSort>,
+            ) -> $table::BoxedQuery<'a, MultiBackend> {
+                let mut query = $table::table.into_boxed::<MultiBackend>();
+                if let Some(roles) = &filters.role {
+                    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                    query = query.filter($table::role.eq_any(roles));
                 }
+                if let Some(agency_id) = filters.agency_id {
+                    query = query.filter($table::agency_id.eq(agency_id));
+                }
+                if let Some(active) = filters.active {
+                    query = query.filter($table::active.eq(active));
+                }
+                if let Some(q) = &controls.q {
+                    // Names are stored as given; compare lower-cased on both sides.
+                    query = query.filter(
+                        crate::store::lower($table::$login)
+                            .like(like_pattern_contains(q))
+                            .escape('\\')
+                            .or(crate::store::lower($table::$name)
+                                .like(like_pattern_contains(q))
+                                .escape('\\')),
+                    );
+                }
+                if let Some(since) = controls.updated_since {
+                    query = query.filter($table::updated_at.ge(since));
+                }
+                query
             }
         }
     };

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::audited_update;
 use super::cursor::cursor_key;
+use super::listing::Listing;
 use crate::db::schema::agencies;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
@@ -121,7 +122,7 @@ pub const DEFAULT_SORT: Sort<AgencySort> = Sort {
 };
 
 /// The sort key of `row` for `sort`, as stored in a cursor.
-pub fn sort_key(row: &AgencyRow, sort: AgencySort) -> serde_json::Value {
+fn sort_key(row: &AgencyRow, sort: AgencySort) -> serde_json::Value {
     match sort {
         AgencySort::Name => row.name.clone().into(),
         AgencySort::Code => row.code.clone().into(),
@@ -174,72 +175,69 @@ fn filtered<'a>(
     query
 }
 
-/// One page (plus one row, to tell whether more follow) and, in page mode, the total.
-pub fn list(
-    conn: &mut DbConnection,
-    filters: &AgencyFilters,
-    controls: &ListControls<AgencySort>,
-) -> ApiResult<(Vec<AgencyRow>, Option<i64>)> {
-    let q = controls.q.as_deref();
-    let total = if controls.wants_total() {
-        Some(
-            filtered(filters, q, controls.updated_since)
-                .count()
-                .get_result::<i64>(conn)?,
-        )
-    } else {
-        None
-    };
-    let rows = page(
-        conn,
-        filters,
-        controls,
-        controls.cursor_after(),
-        controls.per_page + 1,
-        controls.offset(),
-    )?;
-    Ok((rows, total))
-}
+/// The agency list: filtered, sorted, paged, exported.
+pub struct AgencyList;
 
-/// Rows in `controls`' order after `after`, at most `limit`, skipping `offset`.
-pub fn page(
-    conn: &mut DbConnection,
-    filters: &AgencyFilters,
-    controls: &ListControls<AgencySort>,
-    after: Option<&CursorPosition>,
-    limit: i64,
-    offset: i64,
-) -> ApiResult<Vec<AgencyRow>> {
-    let query = filtered(filters, controls.q.as_deref(), controls.updated_since);
-    let descending = controls.sort.descending;
-    let query = match controls.sort.field {
-        AgencySort::Name => keyset!(
-            query,
-            agencies::name,
-            agencies::id,
-            descending,
-            cursor_key::<String>(after)?
-        ),
-        AgencySort::Code => keyset!(
-            query,
-            agencies::code,
-            agencies::id,
-            descending,
-            cursor_key::<String>(after)?
-        ),
-        AgencySort::CreatedAt => keyset!(
-            query,
-            agencies::created_at,
-            agencies::id,
-            descending,
-            cursor_key::<chrono::NaiveDateTime>(after)?
-        ),
-    };
-    Ok(query
-        .limit(limit)
-        .offset(offset)
-        .select(AgencyRow::as_select())
-        .load(conn)?)
+impl Listing for AgencyList {
+    type Filters = AgencyFilters;
+    type Sort = AgencySort;
+    type Row = AgencyRow;
+
+    fn count(
+        conn: &mut DbConnection,
+        filters: &AgencyFilters,
+        controls: &ListControls<AgencySort>,
+    ) -> ApiResult<i64> {
+        Ok(
+            filtered(filters, controls.q.as_deref(), controls.updated_since)
+                .count()
+                .get_result(conn)?,
+        )
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        filters: &AgencyFilters,
+        controls: &ListControls<AgencySort>,
+        after: Option<&CursorPosition>,
+        limit: i64,
+        offset: i64,
+    ) -> ApiResult<Vec<AgencyRow>> {
+        let query = filtered(filters, controls.q.as_deref(), controls.updated_since);
+        let descending = controls.sort.descending;
+        let query = match controls.sort.field {
+            AgencySort::Name => keyset!(
+                query,
+                agencies::name,
+                agencies::id,
+                descending,
+                cursor_key::<String>(after)?
+            ),
+            AgencySort::Code => keyset!(
+                query,
+                agencies::code,
+                agencies::id,
+                descending,
+                cursor_key::<String>(after)?
+            ),
+            AgencySort::CreatedAt => keyset!(
+                query,
+                agencies::created_at,
+                agencies::id,
+                descending,
+                cursor_key::<chrono::NaiveDateTime>(after)?
+            ),
+        };
+        Ok(query
+            .limit(limit)
+            .offset(offset)
+            .select(AgencyRow::as_select())
+            .load(conn)?)
+    }
+
+    fn position(row: &AgencyRow, sort: AgencySort) -> (serde_json::Value, i64) {
+        (sort_key(row, sort), row.id)
+    }
 }
 
 /// Checks the rules that need the database, adding to `errors` what static validation

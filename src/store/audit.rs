@@ -6,9 +6,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::cursor::cursor_key;
+use super::listing::{Listing, key};
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
-use crate::domain::paging::{ListControls, Sort, SortField};
+use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -125,28 +126,45 @@ fn filtered<'a>(filters: &AuditFilters) -> audit_events::BoxedQuery<'a, MultiBac
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filters: &AuditFilters,
-    controls: &ListControls<AuditSort>,
-) -> ApiResult<(Vec<AuditEventRow>, Option<i64>)> {
-    let total = if controls.wants_total() {
-        Some(filtered(filters).count().get_result::<i64>(conn)?)
-    } else {
-        None
-    };
-    let after = cursor_key::<chrono::NaiveDateTime>(controls.cursor_after())?;
-    let query = keyset!(
-        filtered(filters),
-        audit_events::occurred_at,
-        audit_events::id,
-        controls.sort.descending,
-        after
-    );
-    let rows = query
-        .limit(controls.per_page + 1)
-        .offset(controls.offset())
-        .select(AuditEventRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+/// The audit trail, newest first.
+pub struct AuditList;
+
+impl Listing for AuditList {
+    type Filters = AuditFilters;
+    type Sort = AuditSort;
+    type Row = AuditEventRow;
+
+    fn count(
+        conn: &mut DbConnection,
+        filters: &AuditFilters,
+        _: &ListControls<AuditSort>,
+    ) -> ApiResult<i64> {
+        Ok(filtered(filters).count().get_result(conn)?)
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        filters: &AuditFilters,
+        controls: &ListControls<AuditSort>,
+        after: Option<&CursorPosition>,
+        limit: i64,
+        offset: i64,
+    ) -> ApiResult<Vec<AuditEventRow>> {
+        let query = keyset!(
+            filtered(filters),
+            audit_events::occurred_at,
+            audit_events::id,
+            controls.sort.descending,
+            cursor_key::<chrono::NaiveDateTime>(after)?
+        );
+        Ok(query
+            .limit(limit)
+            .offset(offset)
+            .select(AuditEventRow::as_select())
+            .load(conn)?)
+    }
+
+    fn position(row: &AuditEventRow, _: AuditSort) -> (serde_json::Value, i64) {
+        (key(row.occurred_at), row.id)
+    }
 }

@@ -4,11 +4,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::cursor::cursor_key;
+use super::listing::{Listing, key};
 use super::{audited_update, check_version};
 use crate::db::schema::{cohorts, innovations};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::lab_stage::LabStage;
-use crate::domain::paging::{ListControls, Sort, SortField};
+use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
@@ -240,67 +241,85 @@ pub const DEFAULT_SORT: Sort<CohortSort> = Sort {
     descending: true,
 };
 
-pub fn sort_key(row: &CohortRow, sort: CohortSort) -> serde_json::Value {
-    match sort {
-        CohortSort::Name => row.name.clone().into(),
-        CohortSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
-    }
-}
-
-pub fn list(
-    conn: &mut DbConnection,
+fn filtered<'a>(
     filters: &CohortFilters,
     controls: &ListControls<CohortSort>,
-) -> ApiResult<(Vec<CohortRow>, Option<i64>)> {
-    let filtered = || {
-        let mut query = cohorts::table.into_boxed::<MultiBackend>();
-        if let Some(year) = filters.year {
-            query = query.filter(cohorts::year.eq(year));
-        }
-        if let Some(region_code) = &filters.region_code {
-            query = query.filter(cohorts::region_code.eq(region_code.clone()));
-        }
-        if let Some(q) = &controls.q {
-            query = query.filter(
-                super::lower(cohorts::name)
-                    .like(like_pattern_contains(q))
-                    .escape('\\'),
-            );
-        }
-        if let Some(since) = controls.updated_since {
-            query = query.filter(cohorts::updated_at.ge(since));
-        }
-        query
-    };
-    let total = if controls.wants_total() {
-        Some(filtered().count().get_result::<i64>(conn)?)
-    } else {
-        None
-    };
-    let after = controls.cursor_after();
-    let descending = controls.sort.descending;
-    let query = match controls.sort.field {
-        CohortSort::Name => keyset!(
-            filtered(),
-            cohorts::name,
-            cohorts::id,
-            descending,
-            cursor_key::<String>(after)?
-        ),
-        CohortSort::CreatedAt => keyset!(
-            filtered(),
-            cohorts::created_at,
-            cohorts::id,
-            descending,
-            cursor_key::<chrono::NaiveDateTime>(after)?
-        ),
-    };
-    let rows = query
-        .limit(controls.per_page + 1)
-        .offset(controls.offset())
-        .select(CohortRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+) -> cohorts::BoxedQuery<'a, MultiBackend> {
+    let mut query = cohorts::table.into_boxed::<MultiBackend>();
+    if let Some(year) = filters.year {
+        query = query.filter(cohorts::year.eq(year));
+    }
+    if let Some(region_code) = &filters.region_code {
+        query = query.filter(cohorts::region_code.eq(region_code.clone()));
+    }
+    if let Some(q) = &controls.q {
+        query = query.filter(
+            super::lower(cohorts::name)
+                .like(like_pattern_contains(q))
+                .escape('\\'),
+        );
+    }
+    if let Some(since) = controls.updated_since {
+        query = query.filter(cohorts::updated_at.ge(since));
+    }
+    query
+}
+
+/// The cohort list: filtered, sorted, paged.
+pub struct CohortList;
+
+impl Listing for CohortList {
+    type Filters = CohortFilters;
+    type Sort = CohortSort;
+    type Row = CohortRow;
+
+    fn count(
+        conn: &mut DbConnection,
+        filters: &CohortFilters,
+        controls: &ListControls<CohortSort>,
+    ) -> ApiResult<i64> {
+        Ok(filtered(filters, controls).count().get_result(conn)?)
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        filters: &CohortFilters,
+        controls: &ListControls<CohortSort>,
+        after: Option<&CursorPosition>,
+        limit: i64,
+        offset: i64,
+    ) -> ApiResult<Vec<CohortRow>> {
+        let descending = controls.sort.descending;
+        let query = match controls.sort.field {
+            CohortSort::Name => keyset!(
+                filtered(filters, controls),
+                cohorts::name,
+                cohorts::id,
+                descending,
+                cursor_key::<String>(after)?
+            ),
+            CohortSort::CreatedAt => keyset!(
+                filtered(filters, controls),
+                cohorts::created_at,
+                cohorts::id,
+                descending,
+                cursor_key::<chrono::NaiveDateTime>(after)?
+            ),
+        };
+        Ok(query
+            .limit(limit)
+            .offset(offset)
+            .select(CohortRow::as_select())
+            .load(conn)?)
+    }
+
+    fn position(row: &CohortRow, sort: CohortSort) -> (serde_json::Value, i64) {
+        let key = match sort {
+            CohortSort::Name => row.name.clone().into(),
+            CohortSort::CreatedAt => key(row.created_at),
+        };
+        (key, row.id)
+    }
 }
 
 pub fn find_by_name(

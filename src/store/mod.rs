@@ -47,6 +47,7 @@ pub mod cohorts;
 pub mod cursor;
 pub mod idempotency;
 pub mod innovations;
+pub mod listing;
 pub mod refresh_tokens;
 pub mod sign_in;
 pub mod versioned;

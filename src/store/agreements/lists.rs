@@ -9,6 +9,7 @@ use crate::domain::agreement::AgreementStatus;
 use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::error::ApiResult;
 use crate::store::cursor::cursor_key;
+use crate::store::listing::Listing;
 
 use super::*;
 
@@ -45,7 +46,7 @@ pub const DEFAULT_SORT: Sort<AgreementSort> = Sort {
     descending: false,
 };
 
-pub fn sort_key(row: &AgreementRow, sort: AgreementSort) -> Value {
+fn sort_key(row: &AgreementRow, sort: AgreementSort) -> Value {
     match sort {
         AgreementSort::Number => row.number.clone().into(),
         AgreementSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
@@ -87,55 +88,55 @@ fn filtered<'a>(filters: &AgreementFilters) -> agreements::BoxedQuery<'a, MultiB
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filters: &AgreementFilters,
-    controls: &ListControls<AgreementSort>,
-) -> ApiResult<(Vec<AgreementRow>, Option<i64>)> {
-    let total = if controls.wants_total() {
-        Some(filtered(filters).count().get_result::<i64>(conn)?)
-    } else {
-        None
-    };
-    let rows = page(
-        conn,
-        filters,
-        controls,
-        controls.cursor_after(),
-        controls.per_page + 1,
-        controls.offset(),
-    )?;
-    Ok((rows, total))
-}
+/// The agreement list: filtered, sorted, paged, exported.
+pub struct AgreementList;
 
-pub fn page(
-    conn: &mut DbConnection,
-    filters: &AgreementFilters,
-    controls: &ListControls<AgreementSort>,
-    after: Option<&crate::domain::paging::CursorPosition>,
-    limit: i64,
-    offset: i64,
-) -> ApiResult<Vec<AgreementRow>> {
-    let descending = controls.sort.descending;
-    let query = match controls.sort.field {
-        AgreementSort::Number => keyset!(
-            filtered(filters),
-            agreements::number,
-            agreements::id,
-            descending,
-            cursor_key::<String>(after)?
-        ),
-        AgreementSort::CreatedAt => keyset!(
-            filtered(filters),
-            agreements::created_at,
-            agreements::id,
-            descending,
-            cursor_key::<chrono::NaiveDateTime>(after)?
-        ),
-    };
-    Ok(query
-        .limit(limit)
-        .offset(offset)
-        .select(AgreementRow::as_select())
-        .load(conn)?)
+impl Listing for AgreementList {
+    type Filters = AgreementFilters;
+    type Sort = AgreementSort;
+    type Row = AgreementRow;
+
+    fn count(
+        conn: &mut DbConnection,
+        filters: &AgreementFilters,
+        _: &ListControls<AgreementSort>,
+    ) -> ApiResult<i64> {
+        Ok(filtered(filters).count().get_result(conn)?)
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        filters: &AgreementFilters,
+        controls: &ListControls<AgreementSort>,
+        after: Option<&crate::domain::paging::CursorPosition>,
+        limit: i64,
+        offset: i64,
+    ) -> ApiResult<Vec<AgreementRow>> {
+        let descending = controls.sort.descending;
+        let query = match controls.sort.field {
+            AgreementSort::Number => keyset!(
+                filtered(filters),
+                agreements::number,
+                agreements::id,
+                descending,
+                cursor_key::<String>(after)?
+            ),
+            AgreementSort::CreatedAt => keyset!(
+                filtered(filters),
+                agreements::created_at,
+                agreements::id,
+                descending,
+                cursor_key::<chrono::NaiveDateTime>(after)?
+            ),
+        };
+        Ok(query
+            .limit(limit)
+            .offset(offset)
+            .select(AgreementRow::as_select())
+            .load(conn)?)
+    }
+
+    fn position(row: &AgreementRow, sort: AgreementSort) -> (Value, i64) {
+        (sort_key(row, sort), row.id)
+    }
 }

@@ -9,10 +9,11 @@ use crate::db::{DbConnection, MultiBackend};
 use crate::domain::agency::AgencyKind;
 use crate::domain::innovation::{InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
-use crate::domain::paging::{ListControls, Sort, SortField};
+use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::error::{ApiError, ApiResult};
 use crate::store::cursor::cursor_key;
+use crate::store::listing::Listing;
 
 use super::*;
 
@@ -65,7 +66,7 @@ pub const DEFAULT_SORT: Sort<InnovationSort> = Sort {
     descending: false,
 };
 
-pub fn sort_key(row: &InnovationRow, sort: InnovationSort) -> serde_json::Value {
+fn sort_key(row: &InnovationRow, sort: InnovationSort) -> serde_json::Value {
     match sort {
         InnovationSort::Name => row.name.clone().into(),
         InnovationSort::CreatedAt => serde_json::to_value(row.created_at).unwrap_or_default(),
@@ -173,81 +174,13 @@ fn count(conn: &mut DbConnection, filters: &InnovationFilters) -> ApiResult<i64>
     )
 }
 
-/// One page (plus one row) and, in page mode, the total.
-pub fn list(
-    conn: &mut DbConnection,
-    filters: &InnovationFilters,
-    controls: &ListControls<InnovationSort>,
-) -> ApiResult<(Vec<InnovationView>, Option<i64>)> {
-    let total = if controls.wants_total() {
-        Some(count(conn, filters)?)
-    } else {
-        None
-    };
-    let rows = page(
-        conn,
-        filters,
-        controls,
-        controls.cursor_after(),
-        controls.per_page + 1,
-        controls.offset(),
-    )?;
-    Ok((rows, total))
-}
-
-/// Rows in `controls`' order after `after`, at most `limit`, skipping `offset`.
-pub fn page(
-    conn: &mut DbConnection,
-    filters: &InnovationFilters,
-    controls: &ListControls<InnovationSort>,
-    after: Option<&crate::domain::paging::CursorPosition>,
-    limit: i64,
-    offset: i64,
-) -> ApiResult<Vec<InnovationView>> {
-    let query = filtered(filters);
-    let descending = controls.sort.descending;
-    let query = match controls.sort.field {
-        InnovationSort::Name => {
-            keyset!(
-                query,
-                innovations::name,
-                innovations::id,
-                descending,
-                cursor_key::<String>(after)?
-            )
-        }
-        InnovationSort::CreatedAt => keyset!(
-            query,
-            innovations::created_at,
-            innovations::id,
-            descending,
-            cursor_key::<chrono::NaiveDateTime>(after)?
-        ),
-        InnovationSort::LabStage => {
-            keyset!(
-                query,
-                innovations::stage_rank,
-                innovations::id,
-                descending,
-                cursor_key::<i64>(after)?
-            )
-        }
-        InnovationSort::LaunchedOn => launched_on_keyset(query, descending, after)?,
-    };
-    Ok(query
-        .limit(limit)
-        .offset(offset)
-        .select(view_columns())
-        .load(conn)?)
-}
-
 /// Keyset order on the nullable `launched_on`: unlaunched innovations (null) come last in
 /// ascending order and first in descending, the same on both backends (whose own NULL
 /// ordering differs), by ordering on `launched_on IS NULL` first.
 fn launched_on_keyset<'a>(
     query: diesel::helper_types::IntoBoxed<'a, Joined, MultiBackend>,
     descending: bool,
-    after: Option<&crate::domain::paging::CursorPosition>,
+    after: Option<&CursorPosition>,
 ) -> ApiResult<diesel::helper_types::IntoBoxed<'a, Joined, MultiBackend>> {
     let after = match after {
         None => None,
@@ -352,4 +285,70 @@ fn labelled(groups: Vec<(String, i64)>) -> Vec<(String, String, i64)> {
         .into_iter()
         .map(|(key, count)| (key.clone(), key, count))
         .collect()
+}
+
+/// The innovation list: filtered, sorted, paged, exported.
+pub struct InnovationList;
+
+impl Listing for InnovationList {
+    type Filters = InnovationFilters;
+    type Sort = InnovationSort;
+    type Row = InnovationView;
+
+    fn count(
+        conn: &mut DbConnection,
+        filters: &InnovationFilters,
+        _: &ListControls<InnovationSort>,
+    ) -> ApiResult<i64> {
+        count(conn, filters)
+    }
+
+    fn page(
+        conn: &mut DbConnection,
+        filters: &InnovationFilters,
+        controls: &ListControls<InnovationSort>,
+        after: Option<&CursorPosition>,
+        limit: i64,
+        offset: i64,
+    ) -> ApiResult<Vec<InnovationView>> {
+        let query = filtered(filters);
+        let descending = controls.sort.descending;
+        let query = match controls.sort.field {
+            InnovationSort::Name => {
+                keyset!(
+                    query,
+                    innovations::name,
+                    innovations::id,
+                    descending,
+                    cursor_key::<String>(after)?
+                )
+            }
+            InnovationSort::CreatedAt => keyset!(
+                query,
+                innovations::created_at,
+                innovations::id,
+                descending,
+                cursor_key::<chrono::NaiveDateTime>(after)?
+            ),
+            InnovationSort::LabStage => {
+                keyset!(
+                    query,
+                    innovations::stage_rank,
+                    innovations::id,
+                    descending,
+                    cursor_key::<i64>(after)?
+                )
+            }
+            InnovationSort::LaunchedOn => launched_on_keyset(query, descending, after)?,
+        };
+        Ok(query
+            .limit(limit)
+            .offset(offset)
+            .select(view_columns())
+            .load(conn)?)
+    }
+
+    fn position(view: &InnovationView, sort: InnovationSort) -> (serde_json::Value, i64) {
+        (sort_key(&view.row, sort), view.row.id)
+    }
 }
