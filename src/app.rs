@@ -27,13 +27,7 @@ const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
 /// Connects to the database (one clear error line if it cannot), applies pending
 /// migrations and returns the state every request shares.
 pub fn prepare(config: Config) -> Result<AppState, String> {
-    let mut conn = Manager::connect_once(&config.database_url)
-        .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
-    let applied = run_migrations(&mut conn)?;
-    for version in applied {
-        log::info!("applied migration {version}");
-    }
-    drop(conn);
+    drop(migrated_connection(&config)?);
     let db = Db::new(&config.database_url, &config.pool);
     AppState::new(db, config)
 }
@@ -42,14 +36,19 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
 /// migrations ran on, with no pool, so no thread but the command's own touches the
 /// database and nothing is left running when the command's process exits.
 pub fn prepare_for_command(config: Config) -> Result<AppState, String> {
-    let mut conn = Manager::connect_once(&config.database_url)
-        .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
-    let applied = run_migrations(&mut conn)?;
-    for version in applied {
-        log::info!("applied migration {version}");
-    }
+    let conn = migrated_connection(&config)?;
     let db = Db::single(conn, config.database_url.backend(), &config.pool);
     AppState::new(db, config)
+}
+
+/// One connection to the configured database with every migration applied.
+fn migrated_connection(config: &Config) -> Result<crate::db::DbConnection, String> {
+    let mut conn = Manager::connect_once(&config.database_url)
+        .map_err(|e| format!("cannot connect to the {}: {e}", config.database_url))?;
+    for version in run_migrations(&mut conn)? {
+        log::info!("applied migration {version}");
+    }
+    Ok(conn)
 }
 
 /// CORS for the configured browser origins: the methods and headers the API takes, and

@@ -1,23 +1,14 @@
 //! `/api/v1/agencies`: the government bodies that own innovations.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use super::prelude::*;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
 
-use super::{AppState, json_with_etag};
 use crate::domain::agency::{
     self as rules, AgencyDraft, AgencyKind, validate_agency_code, validate_phone,
     validate_region_code,
 };
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
-use crate::http::caller::{Caller, RequestActor};
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
-use crate::policy::{self, Action};
 use crate::store::agencies::{self as store, AgencyRow};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -288,12 +279,7 @@ impl AgencyPatch {
     }
 
     fn apply(&self, mut input: AgencyInput) -> AgencyInput {
-        macro_rules! merge {
-            ($($field:ident),+) => {
-                $(if let Some(value) = &self.$field { input.$field = value.clone(); })+
-            };
-        }
-        merge!(
+        merge_patch!(self => input;
             code,
             name,
             short_name,

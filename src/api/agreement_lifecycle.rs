@@ -1,21 +1,12 @@
 //! What happens to an agreement after drafting: signing, verification, amendments,
 //! cancellation, and the printable page of what was signed.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use super::prelude::*;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
 
-use super::AppState;
 use super::agreements::{Agreement, PartyBody, respond, visible};
 use crate::domain::agreement::{self as rules, AmendmentReason};
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult};
-use crate::http::caller::RequestActor;
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::JsonBody;
-use crate::policy::{self, Action};
 use crate::store::agreements::{self as store, Signing};
 
 /// Signing: where, when, and who.

@@ -2,24 +2,15 @@
 //! inovasi) and their commitments. Drafts change freely; a signed agreement is frozen
 //! (only realizations are recorded) and carries a SHA-256 of its canonical content.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use super::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
-use super::{AppState, json_with_etag};
 use crate::domain::agreement::{
     self as rules, AgreementStatus, AmendmentReason, fields_fixed_by_amended,
 };
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::caller::{Caller, RequestActor};
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::QueryPairs;
-use crate::policy::{self, Action};
 use crate::store::agreements::{self as store, AgreementDraft, AgreementRow, Party};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -389,18 +380,7 @@ pub async fn update_agreement(
                     },
                 )?;
                 let mut input = AgreementInput::from_row(current);
-                if let Some(number) = &patch.number {
-                    input.number = number.clone();
-                }
-                if let Some(year) = patch.year {
-                    input.year = year;
-                }
-                if let Some(agency_id) = patch.agency_id {
-                    input.agency_id = agency_id;
-                }
-                if let Some(statement) = &patch.statement {
-                    input.statement = statement.clone();
-                }
+                merge_patch!(patch => input; number, year, agency_id, statement);
                 let draft = input.into_draft()?;
                 if current.supersedes_id.is_some() {
                     let fixed = fields_fixed_by_amended(

@@ -1,23 +1,14 @@
 //! `/api/v1/api-clients`: other regional systems that sign in with client credentials
 //! (administrators only). A secret is shown once, when it is made.
 
+use super::prelude::*;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::AppState;
 use super::accounts::{self, AccountListParams, AccountResource, FieldsPatch, check_name};
 use super::idempotency::SecretInBody;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::domain::account::{CLIENT_NAME_MAX, Role};
-use crate::error::{ApiError, ApiResult};
-use crate::http::caller::RequestActor;
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
-use crate::http::pagination::{ListParams, Page};
-use crate::policy::{self, Action};
 use crate::store::accounts::{self as store, AccountFields, AccountTable, ClientRow, Clients};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -1,22 +1,13 @@
 //! `/api/v1/cohorts`: the lab's rounds.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use super::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
-use super::{AppState, json_with_etag, listing};
 use crate::domain::agency::validate_region_code;
 use crate::domain::lab_stage::LabStage;
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
-use crate::http::caller::RequestActor;
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
 use crate::http::list_query::{Format, QueryPairs};
 use crate::http::pagination::{ListControls, ListParams, Page};
-use crate::policy::{self, Action};
 use crate::store::cohorts::{self as store, CohortDraft, CohortFilters, CohortList, CohortRow};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -201,12 +192,7 @@ pub struct CohortPatch {
 
 impl CohortPatch {
     fn apply(&self, mut input: CohortInput) -> CohortInput {
-        macro_rules! merge {
-            ($($field:ident),+) => {
-                $(if let Some(value) = &self.$field { input.$field = value.clone(); })+
-            };
-        }
-        merge!(
+        merge_patch!(self => input;
             name,
             region_code,
             year,

@@ -2,24 +2,16 @@
 //! only) and, once signed, what each commitment achieved (the realization, the one change a
 //! signed agreement takes).
 
+use super::prelude::*;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
 
 use super::agreements::visible;
 use super::{AppState, list_response};
 use crate::domain::agreement::{self as rules, Hundredths, validate_decimal};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
-use crate::http::caller::RequestActor;
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
 use crate::http::pagination::{Page, PageParams};
-use crate::policy::{self, Action};
 use crate::store::agreements::{self as store, CommitmentDraft, CommitmentRow, Realization};
 
 /// A commitment: a target value with its unit, or a target stage by a date; and its
@@ -288,6 +280,18 @@ async fn commitment_answer(
         .json(Commitment::new(row, name)))
 }
 
+/// Loads agreement `agreement_id` (404 if missing) and asks the policy whether `caller`
+/// may take `action` on its agency's agreements.
+fn authorize_on_agreement(
+    conn: &mut crate::db::DbConnection,
+    caller: &Caller,
+    agreement_id: i64,
+    action: impl FnOnce(i64) -> Action,
+) -> ApiResult<()> {
+    let agreement = store::find(conn, agreement_id)?;
+    policy::authorize(caller, action(agreement.agency_id))
+}
+
 /// Add a commitment to a draft
 ///
 /// The innovation must belong to the agreement's agency (422); a signed agreement takes no
@@ -316,13 +320,9 @@ pub async fn create_commitment(
     let row = state
         .db
         .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
+            authorize_on_agreement(conn, &caller, agreement_id, |agency_id| {
+                Action::DraftAgreement { agency_id }
+            })?;
             store::insert_commitment(conn, context, agreement_id, &draft)
         })
         .await?;
@@ -361,13 +361,9 @@ pub async fn update_commitment(
     let row = state
         .db
         .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
+            authorize_on_agreement(conn, &caller, agreement_id, |agency_id| {
+                Action::DraftAgreement { agency_id }
+            })?;
             store::update_commitment(
                 conn,
                 context,
@@ -376,24 +372,8 @@ pub async fn update_commitment(
                 &expected,
                 |current| {
                     let mut input = CommitmentInput::from_row(current);
-                    if let Some(v) = patch.innovation_id {
-                        input.innovation_id = v;
-                    }
-                    if let Some(v) = &patch.indicator {
-                        input.indicator = v.clone();
-                    }
-                    if let Some(v) = &patch.target_value {
-                        input.target_value = v.clone();
-                    }
-                    if let Some(v) = &patch.unit {
-                        input.unit = v.clone();
-                    }
-                    if let Some(v) = &patch.target_stage {
-                        input.target_stage = v.clone();
-                    }
-                    if let Some(v) = patch.due_on {
-                        input.due_on = v;
-                    }
+                    merge_patch!(patch => input;
+                        innovation_id, indicator, target_value, unit, target_stage, due_on);
                     let draft = input.into_draft()?;
                     Ok((draft != current.draft()).then_some(draft))
                 },
@@ -427,13 +407,9 @@ pub async fn delete_commitment(
     state
         .db
         .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::DraftAgreement {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
+            authorize_on_agreement(conn, &caller, agreement_id, |agency_id| {
+                Action::DraftAgreement { agency_id }
+            })?;
             store::delete_commitment(conn, context, agreement_id, commitment_id, &expected)
         })
         .await?;
@@ -479,13 +455,9 @@ pub async fn record_realization(
     let row = state
         .db
         .write(actor.write_context(), move |conn, context| {
-            let agreement = store::find(conn, agreement_id)?;
-            policy::authorize(
-                &caller,
-                Action::RecordRealization {
-                    agency_id: agreement.agency_id,
-                },
-            )?;
+            authorize_on_agreement(conn, &caller, agreement_id, |agency_id| {
+                Action::RecordRealization { agency_id }
+            })?;
             store::record_realization(
                 conn,
                 context,

@@ -10,9 +10,8 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::web::{Bytes, Data};
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
@@ -270,19 +269,7 @@ fn replay(stored: StoredResponse) -> HttpResponse {
 
 /// Reads the whole body (it is hashed, and then handed on to the handler unchanged).
 async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
-    let mut payload = req.take_payload();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            detail: "the request body could not be read".into(),
-            errors: Vec::new(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
+    crate::http::json_body::read_limited(req.take_payload(), limit).await
 }
 
 /// What makes two requests "the same": method, path, query, content type and body.

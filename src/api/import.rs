@@ -510,7 +510,7 @@ pub async fn import_innovations(
             expected: "text/csv",
         });
     }
-    let body = read_limited(payload, state.config.csv_limit).await?;
+    let body = crate::http::json_body::read_limited(payload, state.config.csv_limit).await?;
     // Parsing a large file is CPU work: off the async workers.
     let file = web::block(move || parse(&body, &|_| {}))
         .await
@@ -522,20 +522,4 @@ pub async fn import_innovations(
         actix_web::http::StatusCode::CREATED
     };
     Ok(HttpResponse::build(status).json(report))
-}
-
-async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("could not read the body: {e}"),
-            errors: Vec::new(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }

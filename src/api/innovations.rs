@@ -1,24 +1,15 @@
 //! `/api/v1/innovations`: the registry's heart. Fields and lists here; stage moves in
 //! [`super::stage_transitions`].
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use super::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
 
 use super::government_affair::GovernmentAffair;
-use super::{AppState, json_with_etag};
 use crate::domain::innovation::{
     self as rules, InitiatorType, InnovationForm, InnovationStatus, validate_affairs,
 };
 use crate::domain::lab_stage::LabStage;
 use crate::domain::text::not_blank;
-use crate::error::{ApiError, ApiResult, FieldError, field_errors_from_validator};
-use crate::http::caller::{Caller, RequestActor};
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
-use crate::policy::{self, Action};
 use crate::store::innovations::{self as store, InnovationDraft, InnovationRow, InnovationView};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -325,12 +316,7 @@ pub struct InnovationPatch {
 
 impl InnovationPatch {
     fn apply(&self, mut input: InnovationInput) -> InnovationInput {
-        macro_rules! merge {
-            ($($field:ident),+) => {
-                $(if let Some(value) = &self.$field { input.$field = value.clone(); })+
-            };
-        }
-        merge!(
+        merge_patch!(self => input;
             cohort_id,
             agency_id,
             name,

@@ -2,23 +2,16 @@
 //! cohort's launch, and the history. The rules are [`crate::domain::lab_stage`]'s; who may
 //! move what is [`crate::policy`]'s.
 
+use super::prelude::*;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use validator::Validate;
 
-use super::AppState;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::innovation::{NOTE_MAX, URL_MAX};
 use crate::domain::lab_stage::{LabStage, TransitionError, check_move};
 use crate::error::{ApiError, ApiResult, FieldError, MoveFailure};
-use crate::http::caller::{Caller, RequestActor};
 use crate::http::conditional::{IfMatch, version_etag};
-use crate::http::json_body::JsonBody;
 use crate::http::pagination::{Page, PageParams, sub_collection_controls};
-use crate::policy::{self, Action};
 use crate::store::innovations::{self as store, InnovationRow, MoveDetails, TransitionRow};
 use crate::store::{Attempt, versioned_write};
 

@@ -1,21 +1,12 @@
 //! `/api/v1/users`: the people who sign in (administrators only).
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use super::prelude::*;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::accounts::{self, AccountListParams, AccountResource, FieldsPatch, check_name};
-use super::{AppState, json_with_etag};
 use crate::domain::account::{
     DISPLAY_NAME_MAX, Role, normalise_username, password_problem, validate_username,
 };
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::caller::RequestActor;
-use crate::http::conditional::IfMatch;
-use crate::http::json_body::{JsonBody, double_option};
-use crate::http::pagination::{ListParams, Page};
-use crate::policy::{self, Action};
 use crate::store::accounts::{self as store, AccountFields, AccountTable, UserRow, Users};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -51,14 +51,17 @@ impl Language {
     }
 }
 
+/// The value of parameter `name` in `params`, unquoted.
+pub(super) fn param(params: &[(&str, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.trim_matches('"').to_owned())
+}
+
 /// The message for `code`, filled with `params` (e.g. `("max", "200")`).
 pub fn message(code: &str, params: &[(&str, String)]) -> String {
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.trim_matches('"').to_owned())
-    };
+    let param = |name: &str| param(params, name);
     match code {
         "required" => "is required".into(),
         "blank" => "must not be blank".into(),

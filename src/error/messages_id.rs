@@ -4,12 +4,7 @@
 
 /// The Indonesian message for `code`, filled with `params`, if the catalogue has one.
 pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.trim_matches('"').to_owned())
-    };
+    let param = |name: &str| super::messages::param(params, name);
     Some(match code {
         "required" => "wajib diisi".into(),
         "blank" => "tidak boleh kosong".into(),

@@ -56,7 +56,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let payload = payload.take();
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType {
@@ -66,20 +66,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             if declared_length.is_some_and(|length| length > limit.0) {
                 return Err(ApiError::PayloadTooLarge { limit: limit.0 });
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                    detail: format!("could not read the body: {e}"),
-                    errors: Vec::new(),
-                })?;
-                if body.len() + chunk.len() > limit.0 {
-                    return Err(ApiError::PayloadTooLarge { limit: limit.0 });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_limited(payload, limit.0).await?;
             parse(&body).map(JsonBody)
         })
     }
+}
+
+/// Reads a whole request body, refusing (413) as soon as it grows past `limit` bytes.
+pub async fn read_limited<S>(mut payload: S, limit: usize) -> Result<web::Bytes, ApiError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("could not read the body: {e}"),
+            errors: Vec::new(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn is_json_content_type(req: &HttpRequest) -> bool {
@@ -253,6 +262,19 @@ fn join_path(parent: &str, field: &str) -> String {
 }
 
 /// For merge-patch bodies: tells "absent" (outer `None`) from `null` (`Some(None)`).
+/// Applies a JSON merge patch (RFC 7396) of flat fields to `$input`: each named field the
+/// patch carries (`Some`, including an explicit `null` of a nullable field) replaces the
+/// input's; an absent one leaves it. Fields of a patch are `Option<T>`, or `Option<Option<T>>`
+/// read with [`double_option`] for nullable ones.
+macro_rules! merge_patch {
+    ($patch:expr => $input:expr; $($field:ident),+ $(,)?) => {
+        $(if let Some(value) = &$patch.$field {
+            $input.$field = value.clone();
+        })+
+    };
+}
+pub(crate) use merge_patch;
+
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     T: serde::Deserialize<'de>,

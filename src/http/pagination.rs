@@ -69,29 +69,13 @@ pub fn take_controls<F: SortField>(
             false
         }
     };
-    let page = match (page, cursor) {
-        (Some(_), Some(_)) => {
-            query.error(FieldError::new("cursor", "page_and_cursor"));
-            PageRequest::Number { page: 1 }
-        }
-        (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
-        (_, Some(cursor)) => match CursorPosition::decode(&cursor) {
-            Some(position) if position.sort == sort.to_param() => PageRequest::Cursor {
-                after: Some(position),
-            },
-            Some(_) => {
-                query.error(FieldError::new("cursor", "cursor_sort_mismatch"));
-                PageRequest::Number { page: 1 }
-            }
-            None => {
-                query.error(FieldError::new("cursor", "invalid_cursor"));
-                PageRequest::Number { page: 1 }
-            }
-        },
-        (page, None) => PageRequest::Number {
-            page: page.unwrap_or(1),
-        },
-    };
+    let page = page_request(
+        query,
+        page,
+        cursor,
+        &sort.to_param(),
+        "cursor_sort_mismatch",
+    );
     ListControls {
         page,
         per_page,
@@ -269,6 +253,36 @@ pub struct PageParams {
     cursor: Option<String>,
 }
 
+/// Page mode or cursor mode from the `page` and `cursor` parameters: not both (422); an
+/// empty cursor starts cursor mode; a cursor that does not decode is `invalid_cursor`, and
+/// one made for another sort than `sort` is the 422 code `mismatch`.
+fn page_request(
+    query: &mut QueryPairs,
+    page: Option<i64>,
+    cursor: Option<String>,
+    sort: &str,
+    mismatch: &'static str,
+) -> PageRequest {
+    let invalid = |query: &mut QueryPairs, code: &'static str| {
+        query.error(FieldError::new("cursor", code));
+        PageRequest::Number { page: 1 }
+    };
+    match (page, cursor) {
+        (Some(_), Some(_)) => invalid(query, "page_and_cursor"),
+        (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
+        (_, Some(cursor)) => match CursorPosition::decode(&cursor) {
+            Some(position) if position.sort == sort => PageRequest::Cursor {
+                after: Some(position),
+            },
+            Some(_) => invalid(query, mismatch),
+            None => invalid(query, "invalid_cursor"),
+        },
+        (page, None) => PageRequest::Number {
+            page: page.unwrap_or(1),
+        },
+    }
+}
+
 /// Reads the paging of a sub-collection; anything else in the query is a 422.
 pub fn sub_collection_controls(
     query_string: &str,
@@ -279,25 +293,7 @@ pub fn sub_collection_controls(
     let per_page = query
         .take_i64("per_page", 1, MAX_PER_PAGE)
         .unwrap_or(DEFAULT_PER_PAGE);
-    let page = match (page, cursor) {
-        (Some(_), Some(_)) => {
-            query.error(FieldError::new("cursor", "page_and_cursor"));
-            PageRequest::Number { page: 1 }
-        }
-        (_, Some(cursor)) if cursor.is_empty() => PageRequest::Cursor { after: None },
-        (_, Some(cursor)) => match CursorPosition::decode(&cursor).filter(|p| p.sort == "id") {
-            Some(position) => PageRequest::Cursor {
-                after: Some(position),
-            },
-            None => {
-                query.error(FieldError::new("cursor", "invalid_cursor"));
-                PageRequest::Number { page: 1 }
-            }
-        },
-        (page, None) => PageRequest::Number {
-            page: page.unwrap_or(1),
-        },
-    };
+    let page = page_request(&mut query, page, cursor, "id", "invalid_cursor");
     query.finish()?;
     Ok(ListControls {
         page,

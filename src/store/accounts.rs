@@ -7,7 +7,7 @@ use super::cursor::cursor_key;
 use super::listing::{Listing, key};
 use super::{Record, audited_update};
 use crate::auth::Subject;
-use crate::db::schema::{agencies, api_clients, users};
+use crate::db::schema::{api_clients, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::account::Role;
 use crate::domain::caller::{Account, AccountKind};
@@ -111,16 +111,7 @@ pub fn check_agency(conn: &mut DbConnection, fields: &AccountFields) -> ApiResul
         errors.push(FieldError::new("agency_id", code));
     }
     if let Some(agency_id) = fields.agency_id {
-        match agencies::table
-            .find(agency_id)
-            .select(agencies::active)
-            .first::<bool>(conn)
-            .optional()?
-        {
-            None => errors.push(FieldError::new("agency_id", "agency_not_found")),
-            Some(false) => errors.push(FieldError::new("agency_id", "agency_inactive")),
-            Some(true) => {}
-        }
+        errors.extend(super::agencies::reference_problem(conn, agency_id)?);
     }
     Ok(errors)
 }

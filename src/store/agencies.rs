@@ -130,6 +130,21 @@ fn sort_key(row: &AgencyRow, sort: AgencySort) -> serde_json::Value {
     }
 }
 
+/// The 422 a reference to agency `id` causes, if any: `agency_not_found` or
+/// `agency_inactive` (new work is only filed under an active agency).
+pub fn reference_problem(conn: &mut DbConnection, id: i64) -> ApiResult<Option<FieldError>> {
+    let active = agencies::table
+        .find(id)
+        .select(agencies::active)
+        .first::<bool>(conn)
+        .optional()?;
+    Ok(match active {
+        None => Some(FieldError::new("agency_id", "agency_not_found")),
+        Some(false) => Some(FieldError::new("agency_id", "agency_inactive")),
+        Some(true) => None,
+    })
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> ApiResult<AgencyRow> {
     Ok(agencies::table
         .find(id)

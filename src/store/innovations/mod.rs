@@ -270,16 +270,7 @@ pub fn check_references(
 ) -> ApiResult<Vec<FieldError>> {
     let mut errors = Vec::new();
     if before.is_none_or(|b| b.agency_id != draft.agency_id) {
-        match agencies::table
-            .find(draft.agency_id)
-            .select(agencies::active)
-            .first::<bool>(conn)
-            .optional()?
-        {
-            None => errors.push(FieldError::new("agency_id", "agency_not_found")),
-            Some(false) => errors.push(FieldError::new("agency_id", "agency_inactive")),
-            Some(true) => {}
-        }
+        errors.extend(super::agencies::reference_problem(conn, draft.agency_id)?);
     }
     if before.is_none_or(|b| b.cohort_id != draft.cohort_id)
         && !super::cohorts::exists(conn, draft.cohort_id)?
