@@ -214,6 +214,13 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// A write to a signed, superseded or cancelled agreement, whose content is fixed: the
+    /// answer names the way forward (an amendment).
+    AgreementFrozen {
+        id: i64,
+        number: String,
+        status: String,
+    },
     /// A stage move the lifecycle does not allow.
     IllegalTransition {
         detail: String,
@@ -312,6 +319,7 @@ impl ApiError {
             Self::NotFound => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             Self::Conflict { slug, .. } => (slug, "Conflict with the current state"),
+            Self::AgreementFrozen { .. } => ("agreement-signed", "Conflict with the current state"),
             Self::IllegalTransition { .. } => ("illegal-transition", "Stage move not allowed"),
             Self::BulkMoveRefused { .. } => ("illegal-transition", "Stage moves not allowed"),
             Self::PreconditionFailed { .. } => ("precondition-failed", "Version mismatch"),
@@ -346,6 +354,10 @@ impl ApiError {
                 format!("too many {what}; retry in {retry_after} seconds")
             }
             Self::NotFound => "no resource at this address".into(),
+            Self::AgreementFrozen { id, number, status } => format!(
+                "agreement {number} is {status} and cannot change; amend it with POST \
+                 /api/v1/performance-agreements/{id}/amendments"
+            ),
             Self::IllegalTransition { detail, .. } => detail.clone(),
             Self::BulkMoveRefused { failures } => format!(
                 "{} of the innovations cannot move, so none moved",
@@ -481,6 +493,7 @@ impl ApiError {
             Self::NotFound => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict { .. }
+            | Self::AgreementFrozen { .. }
             | Self::IdempotencyKeyInUse
             | Self::IdempotencyOutcomeUnknown
             | Self::IllegalTransition { .. }

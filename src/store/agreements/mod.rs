@@ -156,14 +156,13 @@ pub(super) fn check(row: &AgreementRow, action: AgreementAction) -> ApiResult<()
         Err(refusal) => refusal,
     };
     let (slug, detail) = match refusal {
-        LifecycleRefusal::Frozen => (
-            "agreement-signed",
-            format!(
-                "agreement {} is {} and cannot change; amend it with POST \
-                 /api/v1/performance-agreements/{}/amendments",
-                row.number, row.status, row.id
-            ),
-        ),
+        LifecycleRefusal::Frozen => {
+            return Err(ApiError::AgreementFrozen {
+                id: row.id,
+                number: row.number.clone(),
+                status: row.status.clone(),
+            });
+        }
         LifecycleRefusal::NotSigned if action == AgreementAction::RecordRealization => (
             "agreement-not-signed",
             format!(
