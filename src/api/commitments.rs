@@ -158,13 +158,9 @@ impl CommitmentInput {
                 .innovation_id
                 .ok_or_else(|| required("innovation_id"))?,
             indicator: self.indicator.ok_or_else(|| required("indicator"))?,
-            target_hundredths: self
-                .target_value
-                .as_deref()
-                .and_then(Hundredths::parse)
-                .map(|h| h.0),
+            target: self.target_value.as_deref().and_then(Hundredths::parse),
             unit: self.unit,
-            target_stage: self.target_stage,
+            target_stage: self.target_stage.as_deref().and_then(LabStage::parse),
             due_on: self.due_on,
         })
     }

@@ -101,10 +101,9 @@ impl From<InnovationView> for Innovation {
             agency_name: view.agency_name,
             government_affairs: row.affairs(),
             lab_stage: row.stage(),
-            initiator_type: InitiatorType::parse(&row.initiator_type)
-                .unwrap_or(InitiatorType::Agency),
-            form: InnovationForm::parse(&row.form).unwrap_or(InnovationForm::Other),
-            status: InnovationStatus::parse(&row.status).unwrap_or(InnovationStatus::Draft),
+            initiator_type: row.initiator_type(),
+            form: row.form(),
+            status: row.status(),
             name: row.name,
             acronym_expansion: row.acronym_expansion,
             initiator_name: row.initiator_name,
@@ -228,11 +227,9 @@ impl InnovationInput {
             agency_id: self.agency_id.ok_or_else(|| required("agency_id"))?,
             name: self.name.ok_or_else(|| required("name"))?,
             acronym_expansion: self.acronym_expansion,
-            initiator_type: self
-                .initiator_type
-                .ok_or_else(|| required("initiator_type"))?,
+            initiator_type: choice(self.initiator_type, "initiator_type", InitiatorType::parse)?,
             initiator_name: self.initiator_name,
-            form: self.form.ok_or_else(|| required("form"))?,
+            form: choice(self.form, "form", InnovationForm::parse)?,
             digital: self.digital.unwrap_or(false),
             government_affairs: self
                 .government_affairs
@@ -248,9 +245,20 @@ impl InnovationInput {
             beneficiaries: self.beneficiaries,
             beneficiaries_target: self.beneficiaries_target,
             trial_on: self.trial_on,
-            status: self.status.ok_or_else(|| required("status"))?,
+            status: choice(self.status, "status", InnovationStatus::parse)?,
         })
     }
+}
+
+/// A required choice field of a validated input, parsed into its domain type (a value that
+/// does not parse is reported as the validator reports it).
+fn choice<T>(
+    value: Option<String>,
+    field: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, Vec<FieldError>> {
+    let value = value.ok_or_else(|| vec![FieldError::new(field, "required")])?;
+    parse(&value).ok_or_else(|| vec![FieldError::new(field, "invalid_choice")])
 }
 
 /// A JSON merge patch of an innovation (`lab_stage` is not writable: use stage transitions).
@@ -507,7 +515,7 @@ fn revise(
             },
         )?;
     }
-    if current.is_archived() && draft.status != InnovationStatus::Archived.as_str() {
+    if current.is_archived() && draft.status != InnovationStatus::Archived {
         policy::authorize(caller, Action::RestoreInnovation)?;
     }
     let errors = store::check_references(conn, &draft, Some(current))?;
@@ -554,7 +562,7 @@ pub async fn archive_innovation(
                     return Ok(None);
                 }
                 Ok(Some(InnovationDraft {
-                    status: InnovationStatus::Archived.as_str().to_owned(),
+                    status: InnovationStatus::Archived,
                     ..current.draft()
                 }))
             })

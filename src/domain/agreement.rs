@@ -2,6 +2,31 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
+
+use super::lab_stage::LabStage;
+
+/// A draft agreement's writable fields after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementDraft {
+    pub number: String,
+    pub year: i64,
+    pub agency_id: i64,
+    pub statement: Option<String>,
+}
+
+/// A commitment's writable fields after validation (before signing): a value target
+/// (`target` with `unit`), a stage target (`target_stage` by `due_on`), or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentDraft {
+    pub innovation_id: i64,
+    pub indicator: String,
+    pub target: Option<Hundredths>,
+    pub unit: Option<String>,
+    pub target_stage: Option<LabStage>,
+    pub due_on: Option<NaiveDate>,
+}
+
 text_enum! {
     /// `draft` until signed; a signed agreement is frozen until an amendment supersedes it
     /// or it is cancelled (kept, never deleted).

@@ -30,6 +30,31 @@ text_enum! {
     }
 }
 
+/// An innovation's writable fields after validation: every value here is legal on its own
+/// (the stage is not among them: it moves by transitions). Whether the agency and cohort
+/// exist is checked by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InnovationDraft {
+    pub cohort_id: i64,
+    pub agency_id: i64,
+    pub name: String,
+    pub acronym_expansion: Option<String>,
+    pub initiator_type: InitiatorType,
+    pub initiator_name: Option<String>,
+    pub form: InnovationForm,
+    pub digital: bool,
+    pub government_affairs: Vec<String>,
+    pub problem: Option<String>,
+    pub approach: Option<String>,
+    pub goals: Option<String>,
+    pub benefits: Option<String>,
+    pub results: Option<String>,
+    pub beneficiaries: Option<String>,
+    pub beneficiaries_target: Option<i64>,
+    pub trial_on: Option<chrono::NaiveDate>,
+    pub status: InnovationStatus,
+}
+
 pub const NAME_MAX: u64 = 200;
 pub const ACRONYM_EXPANSION_MAX: u64 = 300;
 pub const INITIATOR_NAME_MAX: u64 = 200;

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::db::{DbConnection, WriteContext};
+use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::error::ApiResult;
 use crate::store::agencies as agency_store;
@@ -177,9 +178,9 @@ pub fn seed(
                         agency_id,
                         name: named.name.into(),
                         acronym_expansion: Some(named.expansion.into()),
-                        initiator_type: "agency".into(),
+                        initiator_type: InitiatorType::Agency,
                         initiator_name: None,
-                        form: named.form.into(),
+                        form: InnovationForm::parse(named.form).unwrap_or(InnovationForm::Other),
                         digital: named.digital,
                         government_affairs: named.affairs.iter().map(|a| a.to_string()).collect(),
                         problem: Some(named.problem.into()),
@@ -190,7 +191,7 @@ pub fn seed(
                         beneficiaries: Some(named.beneficiaries.into()),
                         beneficiaries_target: named.target,
                         trial_on: NaiveDate::from_ymd_opt(2016, 9, 1),
-                        status: "active".into(),
+                        status: InnovationStatus::Active,
                     },
                     LabStage::Delivery,
                 )
@@ -215,18 +216,16 @@ pub fn seed(
                         name,
                         acronym_expansion: None,
                         initiator_type: if index % 4 == 0 {
-                            "civil_servant"
+                            InitiatorType::CivilServant
                         } else {
-                            "agency"
-                        }
-                        .into(),
+                            InitiatorType::Agency
+                        },
                         initiator_name: None,
                         form: if index % 5 == 0 {
-                            "governance"
+                            InnovationForm::Governance
                         } else {
-                            "public_service"
-                        }
-                        .into(),
+                            InnovationForm::PublicService
+                        },
                         digital: index % 3 == 0,
                         government_affairs: affairs.iter().map(|a| a.to_string()).collect(),
                         problem: Some(format!(
@@ -241,7 +240,7 @@ pub fn seed(
                         beneficiaries: Some("Warga Kabupaten Kebumen".into()),
                         beneficiaries_target: Some(((index % 9) as i64 + 1) * 100),
                         trial_on: None,
-                        status: "active".into(),
+                        status: InnovationStatus::Active,
                     },
                     stage_of(index),
                 )

@@ -118,7 +118,7 @@ pub fn insert_commitment(
     let now = crate::store::now();
     let row = diesel::insert_into(commitments::table)
         .values((
-            draft,
+            commitment_values(draft),
             commitments::agreement_id.eq(agreement_id),
             commitments::version.eq(1),
             commitments::created_at.eq(now),
@@ -172,7 +172,7 @@ pub fn update_commitment(
                     .filter(commitments::version.eq(current.version)),
             )
             .set((
-                &draft,
+                commitment_values(&draft),
                 commitments::version.eq(current.version + 1),
                 commitments::updated_at.eq(crate::store::now()),
             ))

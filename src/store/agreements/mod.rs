@@ -18,7 +18,8 @@ use diesel::prelude::*;
 use super::{audited_update, check_version};
 use crate::db::schema::{agencies, commitments, performance_agreements as agreements};
 use crate::db::{DbConnection, WriteContext};
-use crate::domain::agreement::{AgreementAction, AgreementStatus, LifecycleRefusal};
+use crate::domain::agreement::{AgreementAction, AgreementStatus, Hundredths, LifecycleRefusal};
+use crate::domain::lab_stage::LabStage;
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
@@ -88,26 +89,44 @@ pub struct CommitmentRow {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-/// A draft's writable fields.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = agreements, treat_none_as_null = true)]
-pub struct AgreementDraft {
-    pub number: String,
-    pub year: i64,
-    pub agency_id: i64,
-    pub statement: Option<String>,
+pub use crate::domain::agreement::{AgreementDraft, CommitmentDraft};
+
+type AgreementValues = (
+    diesel::dsl::Eq<agreements::number, String>,
+    diesel::dsl::Eq<agreements::year, i64>,
+    diesel::dsl::Eq<agreements::agency_id, i64>,
+    diesel::dsl::Eq<agreements::statement, Option<String>>,
+);
+
+/// The columns a draft agreement writes.
+fn agreement_values(draft: &AgreementDraft) -> AgreementValues {
+    (
+        agreements::number.eq(draft.number.clone()),
+        agreements::year.eq(draft.year),
+        agreements::agency_id.eq(draft.agency_id),
+        agreements::statement.eq(draft.statement.clone()),
+    )
 }
 
-/// A commitment's writable fields (before signing).
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = commitments, treat_none_as_null = true)]
-pub struct CommitmentDraft {
-    pub innovation_id: i64,
-    pub indicator: String,
-    pub target_hundredths: Option<i64>,
-    pub unit: Option<String>,
-    pub target_stage: Option<String>,
-    pub due_on: Option<NaiveDate>,
+type CommitmentValues = (
+    diesel::dsl::Eq<commitments::innovation_id, i64>,
+    diesel::dsl::Eq<commitments::indicator, String>,
+    diesel::dsl::Eq<commitments::target_hundredths, Option<i64>>,
+    diesel::dsl::Eq<commitments::unit, Option<String>>,
+    diesel::dsl::Eq<commitments::target_stage, Option<&'static str>>,
+    diesel::dsl::Eq<commitments::due_on, Option<NaiveDate>>,
+);
+
+/// The columns a commitment's draft writes.
+pub(super) fn commitment_values(draft: &CommitmentDraft) -> CommitmentValues {
+    (
+        commitments::innovation_id.eq(draft.innovation_id),
+        commitments::indicator.eq(draft.indicator.clone()),
+        commitments::target_hundredths.eq(draft.target.map(|target| target.0)),
+        commitments::unit.eq(draft.unit.clone()),
+        commitments::target_stage.eq(draft.target_stage.map(LabStage::as_str)),
+        commitments::due_on.eq(draft.due_on),
+    )
 }
 
 impl CommitmentRow {
@@ -115,9 +134,9 @@ impl CommitmentRow {
         CommitmentDraft {
             innovation_id: self.innovation_id,
             indicator: self.indicator.clone(),
-            target_hundredths: self.target_hundredths,
+            target: self.target_hundredths.map(Hundredths),
             unit: self.unit.clone(),
-            target_stage: self.target_stage.clone(),
+            target_stage: self.target_stage.as_deref().and_then(LabStage::parse),
             due_on: self.due_on,
         }
     }
@@ -263,7 +282,7 @@ pub fn insert(
     let now = super::now();
     let row = diesel::insert_into(agreements::table)
         .values((
-            draft,
+            agreement_values(draft),
             agreements::status.eq(AgreementStatus::Draft.as_str()),
             agreements::version.eq(1),
             agreements::created_at.eq(now),
@@ -307,7 +326,7 @@ pub fn update(
                     .filter(agreements::version.eq(current.version)),
             )
             .set((
-                &draft,
+                agreement_values(&draft),
                 agreements::version.eq(current.version + 1),
                 agreements::updated_at.eq(super::now()),
             ))
@@ -376,7 +395,7 @@ pub fn amend(
     let now = super::now();
     let amendment = diesel::insert_into(agreements::table)
         .values((
-            &draft,
+            agreement_values(&draft),
             agreements::status.eq(AgreementStatus::Draft.as_str()),
             agreements::supersedes_id.eq(Some(source.id)),
             agreements::amendment_reason.eq(Some(reason)),
@@ -399,7 +418,7 @@ pub fn amend(
     for (commitment, _) in commitments_of(conn, source.id)? {
         let copy = diesel::insert_into(commitments::table)
             .values((
-                &commitment.draft(),
+                commitment_values(&commitment.draft()),
                 commitments::agreement_id.eq(amendment.id),
                 commitments::version.eq(1),
                 commitments::created_at.eq(now),

@@ -11,7 +11,8 @@ use diesel::prelude::*;
 use super::audited_update;
 use crate::db::schema::{agencies, cohorts, innovations, stage_transitions};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
-use crate::domain::innovation::InnovationStatus;
+pub use crate::domain::innovation::InnovationDraft;
+use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::paging::ListControls;
 use crate::domain::text::{name_key, normalise_name, search_text};
@@ -63,7 +64,20 @@ impl InnovationRow {
     }
 
     pub fn is_archived(&self) -> bool {
-        self.status == InnovationStatus::Archived.as_str()
+        self.status() == InnovationStatus::Archived
+    }
+
+    // The stored texts are constrained by CHECKs; the fallbacks are never expected.
+    pub fn initiator_type(&self) -> InitiatorType {
+        InitiatorType::parse(&self.initiator_type).unwrap_or(InitiatorType::Agency)
+    }
+
+    pub fn form(&self) -> InnovationForm {
+        InnovationForm::parse(&self.form).unwrap_or(InnovationForm::Other)
+    }
+
+    pub fn status(&self) -> InnovationStatus {
+        InnovationStatus::parse(&self.status).unwrap_or(InnovationStatus::Draft)
     }
 
     pub fn affairs(&self) -> Vec<String> {
@@ -76,9 +90,9 @@ impl InnovationRow {
             agency_id: self.agency_id,
             name: self.name.clone(),
             acronym_expansion: self.acronym_expansion.clone(),
-            initiator_type: self.initiator_type.clone(),
+            initiator_type: self.initiator_type(),
             initiator_name: self.initiator_name.clone(),
-            form: self.form.clone(),
+            form: self.form(),
             digital: self.digital,
             government_affairs: self.affairs(),
             problem: self.problem.clone(),
@@ -89,7 +103,7 @@ impl InnovationRow {
             beneficiaries: self.beneficiaries.clone(),
             beneficiaries_target: self.beneficiaries_target,
             trial_on: self.trial_on,
-            status: self.status.clone(),
+            status: self.status(),
         }
     }
 }
@@ -101,29 +115,6 @@ pub struct InnovationView {
     pub agency_code: String,
     pub agency_name: String,
     pub cohort_name: String,
-}
-
-/// The writable fields of an innovation, validated (the stage is not among them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InnovationDraft {
-    pub cohort_id: i64,
-    pub agency_id: i64,
-    pub name: String,
-    pub acronym_expansion: Option<String>,
-    pub initiator_type: String,
-    pub initiator_name: Option<String>,
-    pub form: String,
-    pub digital: bool,
-    pub government_affairs: Vec<String>,
-    pub problem: Option<String>,
-    pub approach: Option<String>,
-    pub goals: Option<String>,
-    pub benefits: Option<String>,
-    pub results: Option<String>,
-    pub beneficiaries: Option<String>,
-    pub beneficiaries_target: Option<i64>,
-    pub trial_on: Option<NaiveDate>,
-    pub status: String,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -168,9 +159,9 @@ impl InnovationValues {
             name_key: name_key(&name),
             name,
             acronym_expansion: draft.acronym_expansion,
-            initiator_type: draft.initiator_type,
+            initiator_type: draft.initiator_type.as_str().to_owned(),
             initiator_name: draft.initiator_name,
-            form: draft.form,
+            form: draft.form.as_str().to_owned(),
             digital: draft.digital,
             government_affairs: serde_json::to_string(&draft.government_affairs)
                 .unwrap_or_else(|_| "[]".into()),
@@ -182,7 +173,7 @@ impl InnovationValues {
             beneficiaries: draft.beneficiaries,
             beneficiaries_target: draft.beneficiaries_target,
             trial_on: draft.trial_on,
-            status: draft.status,
+            status: draft.status.as_str().to_owned(),
             search_text,
             updated_at: now,
         }
