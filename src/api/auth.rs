@@ -30,9 +30,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(issue_token).service(revoke_token);
 }
 
-/// A token request, as JSON or `application/x-www-form-urlencoded`.
+/// A token request, as JSON or `application/x-www-form-urlencoded`. Parameters not listed
+/// here are ignored (RFC 6749 section 3.2), unlike everywhere else in the API.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({"grant_type": "password", "username": "rina.w", "password": "gong-pendopo-2016"}))]
 pub struct TokenRequest {
     /// `password`, `client_credentials` or `refresh_token`.
@@ -105,14 +105,16 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
-/// A revocation request (RFC 7009).
+/// A revocation request (RFC 7009). Other parameters (such as the `client_id` and
+/// `client_secret` OAuth libraries send) are ignored: the token is the only credential a
+/// revocation needs.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(example = json!({"token": "nDuf_aKDvfPpaYRx3g0v7aq2Hx75sClwE_pANXWFuqI",
     "token_type_hint": "refresh_token"}))]
 pub struct RevokeRequest {
-    /// The refresh token to revoke (with every token of its sign-in).
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 128)]
+    /// A refresh token or a person's access token: either ends its sign-in (every token of
+    /// it).
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 4096)]
     pub token: Option<String>,
     #[schema(max_length = 32)]
     pub token_type_hint: Option<String>,
@@ -132,14 +134,17 @@ impl RevokeRequest {
             ));
         }
         match self.token {
-            Some(token) if token.len() > 128 => {
-                Err(invalid_request("token is longer than 128 characters"))
-            }
+            Some(token) if token.len() > MAX_REVOKED_TOKEN => Err(invalid_request(format!(
+                "token is longer than {MAX_REVOKED_TOKEN} characters"
+            ))),
             Some(token) if !token.is_empty() => Ok(token),
             _ => Err(invalid_request("token is required")),
         }
     }
 }
+
+/// Longer than any token Inovik issues (an access token is a few hundred characters).
+const MAX_REVOKED_TOKEN: usize = 4096;
 
 /// Token bodies are small; anything larger is not a token request.
 const TOKEN_BODY_LIMIT: usize = 8 * 1024;
@@ -410,7 +415,7 @@ async fn password_grant(
     record_outcome(req, state, throttles, true).await?;
     let lifetime = state.config.auth.refresh_token_seconds;
     let user_id = user.id;
-    let refresh_token = state
+    let refresh = state
         .db
         .write(context(req, Caller::Anonymous), move |conn, _| {
             refresh_tokens::issue(conn, user_id, None, lifetime)
@@ -418,12 +423,15 @@ async fn password_grant(
         .await?;
     let fields = Users::fields(&user);
     Ok(TokenResponse {
-        access_token: state
-            .tokens
-            .issue(&Subject::User(user.id), fields.role, fields.agency_id),
+        access_token: state.tokens.issue_in(
+            &Subject::User(user.id),
+            fields.role,
+            fields.agency_id,
+            Some(&refresh.family),
+        ),
         token_type: "Bearer".into(),
         expires_in: state.tokens.lifetime_seconds(),
-        refresh_token: Some(refresh_token),
+        refresh_token: Some(refresh.token),
     })
 }
 
@@ -481,7 +489,7 @@ enum Refresh {
         user_id: i64,
         role: Role,
         agency_id: Option<i64>,
-        refresh_token: String,
+        refresh: refresh_tokens::Issued,
     },
     /// A retired token was used again: its family is now revoked (and that is committed).
     Replayed,
@@ -515,13 +523,12 @@ async fn refresh_grant(
                 return Ok(Refresh::Invalid);
             }
             let fields = Users::fields(&user);
-            let refresh_token =
-                refresh_tokens::issue(conn, user.id, Some(&stored.family), lifetime)?;
+            let refresh = refresh_tokens::issue(conn, user.id, Some(&stored.family), lifetime)?;
             Ok(Refresh::Renewed {
                 user_id: user.id,
                 role: fields.role,
                 agency_id: fields.agency_id,
-                refresh_token,
+                refresh,
             })
         })
         .await?;
@@ -530,12 +537,17 @@ async fn refresh_grant(
             user_id,
             role,
             agency_id,
-            refresh_token,
+            refresh,
         } => Ok(TokenResponse {
-            access_token: state.tokens.issue(&Subject::User(user_id), role, agency_id),
+            access_token: state.tokens.issue_in(
+                &Subject::User(user_id),
+                role,
+                agency_id,
+                Some(&refresh.family),
+            ),
             token_type: "Bearer".into(),
             expires_in: state.tokens.lifetime_seconds(),
-            refresh_token: Some(refresh_token),
+            refresh_token: Some(refresh.token),
         }),
         Refresh::Replayed => Err(invalid_grant(
             "this refresh token was already used; every token of its sign-in is now revoked",
@@ -546,10 +558,12 @@ async fn refresh_grant(
     }
 }
 
-/// Revoke a refresh token
+/// Revoke a token
 ///
-/// Revokes the refresh token and every token of its sign-in (RFC 7009). Answers 200
-/// whether or not the token was known, so it reveals nothing.
+/// Ends the sign-in of a refresh token or of a person's access token (RFC 7009): every
+/// refresh and access token of that sign-in stops working at once. Answers 200 whether or
+/// not the token was known, so it reveals nothing; a machine client's access token is
+/// `unsupported_token_type` (it has no sign-in: deactivate the client instead).
 #[utoipa::path(
     tag = "auth",
     operation_id = "revoke_token",
@@ -572,11 +586,30 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let token = read_body::<RevokeRequest>(&req, payload).await?.token()?;
+    // An access token ends its sign-in; a machine client's has none to end.
+    let sign_in = match state.tokens.verify(&token) {
+        Some(verified) => match verified.sign_in {
+            Some(sign_in) => Some(sign_in),
+            None => {
+                return Err(ApiError::oauth(
+                    400,
+                    "unsupported_token_type",
+                    "a client-credentials access token cannot be revoked; it expires on its \
+                     own, and deactivating the API client ends it at once",
+                ));
+            }
+        },
+        None => None,
+    };
     state
         .db
         .write(context(&req, Caller::Anonymous), move |conn, _| {
-            if let Some(stored) = refresh_tokens::find(conn, &token)? {
-                refresh_tokens::revoke_family(conn, &stored.family)?;
+            let family = match sign_in {
+                Some(sign_in) => Some(sign_in),
+                None => refresh_tokens::find(conn, &token)?.map(|stored| stored.family),
+            };
+            if let Some(family) = family {
+                refresh_tokens::revoke_family(conn, &family)?;
             }
             Ok(())
         })

@@ -43,14 +43,14 @@ async fn caller_of(
     token: &str,
     checked: Option<TokenChecked>,
 ) -> Result<Caller, ApiError> {
-    let subject = match checked {
-        Some(TokenChecked(subject)) => subject,
+    let verified = match checked {
+        Some(TokenChecked(verified)) => verified,
         None => state.tokens.verify(token),
     }
     .ok_or_else(invalid_token)?;
     let account = state
         .db
-        .read(move |conn| store::accounts::active_account(conn, &subject))
+        .read(move |conn| store::accounts::active_account(conn, &verified))
         .await?
         .ok_or_else(invalid_token)?;
     Ok(Caller::Account(account))

@@ -5,4 +5,4 @@ pub mod secrets;
 pub mod tokens;
 
 pub use passwords::PasswordHasher;
-pub use tokens::{Subject, TokenKeys};
+pub use tokens::{Subject, TokenKeys, Verified};

@@ -1,5 +1,6 @@
 //! Access tokens: HS256 JWTs with `sub`, `role`, `agency_id`, `iss`, `aud`, `iat`, `nbf`,
-//! `exp`. The role and agency in a token are informative only: every request reads the
+//! `exp`, and for a person's token `sid`, the sign-in it belongs to (ended by revocation,
+//! a refresh-token replay, a password change or deactivation). The role and agency in a token are informative only: every request reads the
 //! account from the database, so a demoted or deactivated account loses its rights at once.
 
 use std::fmt;
@@ -53,6 +54,16 @@ pub struct Claims {
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
+    /// The sign-in (refresh-token family) a person's token was issued in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// What a valid token says: who it was issued to and, for a person, in which sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub subject: Subject,
+    pub sign_in: Option<String>,
 }
 
 /// Signs and checks access tokens.
@@ -101,8 +112,19 @@ impl TokenKeys {
         self.lifetime_seconds
     }
 
-    /// A signed token for `subject`.
+    /// A signed token for `subject`, outside any sign-in (machine clients).
     pub fn issue(&self, subject: &Subject, role: Role, agency_id: Option<i64>) -> String {
+        self.issue_in(subject, role, agency_id, None)
+    }
+
+    /// A signed token for `subject` that works while `sign_in` has not ended (people).
+    pub fn issue_in(
+        &self,
+        subject: &Subject,
+        role: Role,
+        agency_id: Option<i64>,
+        sign_in: Option<&str>,
+    ) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: subject.to_string(),
@@ -113,6 +135,7 @@ impl TokenKeys {
             iat: now,
             nbf: now,
             exp: now + self.lifetime_seconds,
+            sid: sign_in.map(str::to_owned),
         };
         // Signing with a valid HMAC key cannot fail.
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -121,8 +144,11 @@ impl TokenKeys {
 
     /// The subject of a valid token; `None` for anything expired, not yet valid, tampered,
     /// unsigned, for another issuer or audience, or malformed.
-    pub fn verify(&self, token: &str) -> Option<Subject> {
+    pub fn verify(&self, token: &str) -> Option<Verified> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        Subject::parse(&data.claims.sub)
+        Some(Verified {
+            subject: Subject::parse(&data.claims.sub)?,
+            sign_in: data.claims.sid,
+        })
     }
 }

@@ -517,6 +517,7 @@ fn oauth_slug(error: &str) -> &'static str {
         "invalid_grant" => "invalid-grant",
         "unsupported_grant_type" => "unsupported-grant-type",
         "unauthorized_client" => "unauthorized-client",
+        "unsupported_token_type" => "unsupported-token-type",
         _ => "invalid-request",
     }
 }

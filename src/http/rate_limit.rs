@@ -34,7 +34,7 @@ use super::client_address::client_ip;
 /// The bearer token's check, made once per request: its subject, or `None` for a token
 /// that is invalid, expired or forged. The session middleware reads it.
 #[derive(Debug, Clone)]
-pub struct TokenChecked(pub Option<crate::auth::Subject>);
+pub struct TokenChecked(pub Option<crate::auth::Verified>);
 
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -130,7 +130,7 @@ impl RateLimits {
             req.extensions_mut().insert(TokenChecked(checked.clone()));
         }
         match subject.flatten() {
-            Some(subject) => (subject.to_string(), &self.inner.accounts),
+            Some(verified) => (verified.subject.to_string(), &self.inner.accounts),
             None => {
                 let source = client_ip(req.request(), &self.inner.trusted_proxies)
                     .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));

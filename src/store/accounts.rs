@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::cursor::cursor_key;
 use super::listing::{Listing, key};
 use super::{Record, audited_update};
-use crate::auth::Subject;
-use crate::db::schema::{api_clients, users};
+use crate::auth::{Subject, Verified};
+use crate::db::schema::{api_clients, refresh_tokens, users};
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::account::Role;
 use crate::domain::caller::{Account, AccountKind};
@@ -71,23 +71,32 @@ fn role_of(stored: &str) -> Role {
     })
 }
 
-/// The account a token's subject names, if it exists and is active: read on every request,
-/// so a deactivated or demoted account loses its rights at once.
-pub fn active_account(conn: &mut DbConnection, subject: &Subject) -> ApiResult<Option<Account>> {
-    Ok(match subject {
-        Subject::User(id) => users::table
-            .find(id)
-            .filter(users::active.eq(true))
-            .select(UserRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(|user| Account {
+/// The account a token names, if it exists and is active and, for a person's token, its
+/// sign-in has not ended: read on every request, in one query, so a deactivated or demoted
+/// account loses its rights at once and a revoked sign-in's access tokens stop working.
+pub fn active_account(conn: &mut DbConnection, token: &Verified) -> ApiResult<Option<Account>> {
+    Ok(match &token.subject {
+        Subject::User(id) => {
+            let mut query = users::table
+                .find(id)
+                .filter(users::active.eq(true))
+                .select(UserRow::as_select())
+                .into_boxed::<MultiBackend>();
+            if let Some(sign_in) = &token.sign_in {
+                query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+                    refresh_tokens::table
+                        .filter(refresh_tokens::family.eq(sign_in.clone()))
+                        .filter(refresh_tokens::revoked_at.is_not_null()),
+                )));
+            }
+            query.first(conn).optional()?.map(|user| Account {
                 kind: AccountKind::User,
                 id: user.id,
                 role: role_of(&user.role),
                 agency_id: user.agency_id,
                 name: user.username,
-            }),
+            })
+        }
         Subject::Client(client_id) => api_clients::table
             .filter(api_clients::client_id.eq(client_id))
             .filter(api_clients::active.eq(true))

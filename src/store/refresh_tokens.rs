@@ -21,27 +21,32 @@ pub struct RefreshTokenRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// Issues a new refresh token for `user_id` in `family` (a new family for a new sign-in);
-/// returns the token itself, which is never stored.
+/// A refresh token as handed out: the token itself (never stored) and its sign-in.
+pub struct Issued {
+    pub token: String,
+    pub family: String,
+}
+
+/// Issues a new refresh token for `user_id` in `family` (a new family for a new sign-in).
 pub fn issue(
     conn: &mut DbConnection,
     user_id: i64,
     family: Option<&str>,
     lifetime_seconds: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Issued> {
     let token = random_token(32);
     let now = super::now();
     let family = family.map_or_else(|| random_token(16), str::to_owned);
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::token_hash.eq(sha256_hex(&token)),
-            refresh_tokens::family.eq(family),
+            refresh_tokens::family.eq(&family),
             refresh_tokens::user_id.eq(user_id),
             refresh_tokens::expires_at.eq(now + chrono::Duration::seconds(lifetime_seconds)),
             refresh_tokens::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(token)
+    Ok(Issued { token, family })
 }
 
 pub fn find(conn: &mut DbConnection, token: &str) -> ApiResult<Option<RefreshTokenRow>> {

@@ -152,9 +152,11 @@ async fn token_errors_carry_rfc_6749_codes() {
             "invalid_client",
         ),
         (
+            // `code` is ignored like any parameter the endpoint does not know (RFC 6749
+            // section 3.2); the grant itself is not offered.
             json!({"grant_type": "authorization_code", "code": "x"}),
             400,
-            "invalid_request",
+            "unsupported_grant_type",
         ),
         (
             json!({"grant_type": "implicit"}),

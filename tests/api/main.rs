@@ -26,6 +26,7 @@ mod layers;
 mod matrix;
 mod metrics;
 mod names;
+mod oauth_libraries;
 mod openapi;
 mod operations;
 mod outage;
