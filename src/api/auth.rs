@@ -36,21 +36,21 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[schema(example = json!({"grant_type": "password", "username": "rina.w", "password": "gong-pendopo-2016"}))]
 pub struct TokenRequest {
     /// `password`, `client_credentials` or `refresh_token`.
-    #[schema(max_length = 32, example = "password")]
+    #[schema(nullable = false, max_length = 32, example = "password")]
     pub grant_type: Option<String>,
-    #[schema(max_length = 64)]
+    #[schema(nullable = false, max_length = 64)]
     pub username: Option<String>,
-    #[schema(max_length = 128, format = Password)]
+    #[schema(nullable = false, max_length = 128, format = Password)]
     pub password: Option<String>,
     /// For `client_credentials` when not sent with HTTP Basic.
-    #[schema(max_length = 64)]
+    #[schema(nullable = false, max_length = 64)]
     pub client_id: Option<String>,
-    #[schema(max_length = 128, format = Password)]
+    #[schema(nullable = false, max_length = 128, format = Password)]
     pub client_secret: Option<String>,
-    #[schema(max_length = 128)]
+    #[schema(nullable = false, max_length = 128)]
     pub refresh_token: Option<String>,
     /// Accepted for OAuth client libraries that always send it; Inovik has no scopes.
-    #[schema(max_length = 256)]
+    #[schema(nullable = false, max_length = 256)]
     pub scope: Option<String>,
 }
 
@@ -116,7 +116,7 @@ pub struct RevokeRequest {
     /// it).
     #[schema(required = true, nullable = false, min_length = 1, max_length = 4096)]
     pub token: Option<String>,
-    #[schema(max_length = 32)]
+    #[schema(nullable = false, max_length = 32)]
     pub token_type_hint: Option<String>,
 }
 

@@ -22,6 +22,7 @@ pub fn complete(doc: &mut OpenApi) {
     document_request_limits(doc);
     document_rate_limits(doc);
     bound_condition_headers(doc);
+    accept_json_merge_patches(doc);
     link_created_resources(doc);
     add_list_examples(doc);
     add_reference_example(doc);
@@ -193,11 +194,20 @@ fn add_list_examples(doc: &mut OpenApi) {
     }
 }
 
-/// `If-Match` and `If-None-Match` are declared per operation by name; their bound, and the
-/// 400 past it, are the ones [`crate::http::limits`] enforces for every request.
+/// `If-Match` and `If-None-Match`: a `GET` that can answer 304 takes `If-None-Match` (added
+/// here where the operation does not name it); both are plain strings (a header is never
+/// null), bounded as [`crate::http::limits`] bounds every request, with a 400 past it.
 fn bound_condition_headers(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
-        for operation in operations_mut(item) {
+        for (method, operation) in operations_by_method(item) {
+            let revalidates =
+                method == HttpMethod::Get && operation.responses.responses.contains_key("304");
+            if revalidates && !takes_header(operation, "If-None-Match") {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(if_none_match_parameter());
+            }
             let parameters = operation.parameters.iter_mut().flatten();
             let mut conditional = false;
             for parameter in parameters.filter(|p| {
@@ -206,6 +216,7 @@ fn bound_condition_headers(doc: &mut OpenApi) {
             }) {
                 conditional = true;
                 if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
+                    schema.schema_type = Type::String.into();
                     schema.max_length = Some(MAX_CONDITION_BYTES);
                 }
             }
@@ -217,6 +228,33 @@ fn bound_condition_headers(doc: &mut OpenApi) {
                     .entry("400".to_owned())
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
             }
+        }
+    }
+}
+
+fn if_none_match_parameter() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("If-None-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "The `ETag` of the copy the caller holds: 304 without a body while it is current",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+/// A merge patch is also taken as `application/json` (the guide and most clients send
+/// that): every `PATCH` body declares both media types.
+fn accept_json_merge_patches(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let Some(body) = item.patch.as_mut().and_then(|op| op.request_body.as_mut()) else {
+            continue;
+        };
+        if let Some(media) = body.content.get("application/merge-patch+json").cloned() {
+            body.content
+                .entry("application/json".to_owned())
+                .or_insert(media);
         }
     }
 }

@@ -32,22 +32,32 @@ impl QueryPairs {
                 ));
             }
         }
-        for (i, (name, _)) in pairs.iter().enumerate() {
-            if pairs[..i].iter().any(|(earlier, _)| earlier == name)
-                && !errors.iter().any(|e: &FieldError| &e.field == name)
-            {
-                errors.push(FieldError::new(name.clone(), "duplicate_parameter"));
-            }
-        }
         Ok(Self { pairs, errors })
     }
 
-    /// Removes and returns the raw value of `name`.
+    /// Removes every occurrence of `name` and returns their raw values, in order.
+    fn take_all(&mut self, name: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        self.pairs.retain(|(n, value)| {
+            let matches = n == name;
+            if matches {
+                values.push(value.clone());
+            }
+            !matches
+        });
+        values
+    }
+
+    /// Removes and returns the raw value of the single-valued parameter `name`; given more
+    /// than once, it is a 422 (`duplicate_parameter`).
     pub fn take(&mut self, name: &str) -> Option<String> {
-        let index = self.pairs.iter().position(|(n, _)| n == name)?;
-        let (_, value) = self.pairs.remove(index);
-        self.pairs.retain(|(n, _)| n != name);
-        Some(value)
+        let mut values = self.take_all(name).into_iter();
+        let first = values.next()?;
+        if values.next().is_some() && !self.errors.iter().any(|e| e.field == name) {
+            self.errors
+                .push(FieldError::new(name, "duplicate_parameter"));
+        }
+        Some(first)
     }
 
     pub fn error(&mut self, error: FieldError) {
@@ -115,7 +125,13 @@ impl QueryPairs {
         parse: impl Fn(&str) -> Option<T>,
         allowed: impl Fn() -> String,
     ) -> Option<Vec<T>> {
-        let value = self.take(name)?;
+        // A list comes comma-separated (`explode: false`) or as the parameter repeated, which
+        // is what most generated clients send whatever the document says.
+        let values = self.take_all(name);
+        if values.is_empty() {
+            return None;
+        }
+        let value = values.join(",");
         let mut items = Vec::new();
         for part in value.split(',') {
             match parse(part.trim()) {
@@ -136,8 +152,12 @@ impl QueryPairs {
     /// Ends parsing: any parameter nobody took is unknown; every collected error is
     /// reported at once.
     pub fn finish(mut self) -> Result<(), ApiError> {
-        let mut unknown: Vec<String> = self.pairs.drain(..).map(|(name, _)| name).collect();
-        unknown.dedup();
+        let mut unknown: Vec<String> = Vec::new();
+        for (name, _) in self.pairs.drain(..) {
+            if !unknown.contains(&name) {
+                unknown.push(name);
+            }
+        }
         for name in unknown {
             self.errors.push(FieldError::new(name, "unknown_parameter"));
         }

@@ -341,6 +341,19 @@ async fn filters_search_and_sorts_agree_on_both_backends() {
         list("lab_stage=delivery,display").await,
         vec!["ELEGAN", "MUTTU 1000"]
     );
+    assert_eq!(
+        list("lab_stage=delivery&lab_stage=display&form=governance&form=public_service").await,
+        vec!["ELEGAN", "MUTTU 1000"],
+        "a multi-value filter repeated, as generated clients send it"
+    );
+    let twice = app
+        .get("/api/v1/innovations?digital=true&digital=false&lab_stage=delivery")
+        .await;
+    assert_eq!(
+        twice.field_errors(),
+        vec![("digital".into(), "duplicate_parameter".into())],
+        "a single-valued parameter given twice stays an error"
+    );
     assert_eq!(list("agency_kind=health_center").await, vec!["Sehat Ceria"]);
     assert_eq!(
         list(&format!("agency_id={}", s.tapem["id"])).await,

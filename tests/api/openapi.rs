@@ -168,3 +168,56 @@ fn every_body_has_an_example() {
     }
     assert!(missing.is_empty(), "no example:\n{}", missing.join("\n"));
 }
+
+/// What generated clients and validating gateways (openapi-core) need of the document: a
+/// header is never null, every `GET` that answers 304 takes `If-None-Match`, a merge patch
+/// may be sent as `application/json`, and form fields of the token endpoints are not null.
+#[test]
+fn the_document_reads_as_clients_and_gateways_need() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&inovik::api::openapi().to_json().unwrap()).unwrap();
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let parameters = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for parameter in parameters.iter().filter(|p| p["in"] == "header") {
+                if parameter["schema"]["type"] != "string" {
+                    problems.push(format!(
+                        "{method} {path}: header {} may be null",
+                        parameter["name"]
+                    ));
+                }
+            }
+            let revalidates = operation["responses"].get("304").is_some();
+            if method == "get"
+                && revalidates
+                && !parameters.iter().any(|p| p["name"] == "If-None-Match")
+            {
+                problems.push(format!(
+                    "{method} {path}: answers 304 without If-None-Match"
+                ));
+            }
+            if method == "patch"
+                && operation["requestBody"]["content"]
+                    .get("application/json")
+                    .is_none()
+            {
+                problems.push(format!("{method} {path}: no application/json body"));
+            }
+        }
+    }
+    for schema in ["TokenRequest", "RevokeRequest"] {
+        for (field, property) in doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap()
+        {
+            if property["type"] != "string" {
+                problems.push(format!("{schema}.{field} may be null"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
