@@ -19,7 +19,7 @@ use crate::db::{Db, Manager, run_migrations};
 use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
 use crate::http::rate_limit::{self, RateLimits};
-use crate::http::{limits, request_context, security_headers};
+use crate::http::{cache_headers, limits, request_context, security_headers};
 
 /// Access-log line: request id first, so a problem body's `request_id` finds its line.
 const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
@@ -134,6 +134,7 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
             .wrap(from_fn(session::middleware))
             .wrap(from_fn(rate_limit::middleware))
             .wrap(from_fn(security_headers::middleware))
+            .wrap(from_fn(cache_headers::middleware))
             .wrap(from_fn(request_context::middleware))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),

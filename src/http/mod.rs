@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: request ids, the caller, JSON bodies, list
 //! queries, pagination, conditional requests, CSV, and the answers for unknown routes.
 
+pub mod cache_headers;
 pub mod caller;
 pub mod client_address;
 pub mod conditional;

@@ -62,9 +62,6 @@ pub async fn middleware(
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let authenticated = req
-        .headers()
-        .contains_key(actix_web::http::header::AUTHORIZATION);
     let language = crate::error::Language::negotiate(
         req.headers()
             .get(actix_web::http::header::ACCEPT_LANGUAGE)
@@ -78,15 +75,6 @@ pub async fn middleware(
     let mut response = scope(context, next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
-    // An answer to a request with credentials may hold what only that caller may see:
-    // no shared cache may keep it.
-    let headers = response.headers_mut();
-    if authenticated && !headers.contains_key(actix_web::http::header::CACHE_CONTROL) {
-        headers.insert(
-            actix_web::http::header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        );
     }
     Ok(response)
 }

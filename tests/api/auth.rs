@@ -17,7 +17,7 @@ async fn token_request(app: &TestApp, body: Value) -> TestResponse {
         .await
 }
 
-async fn me(app: &TestApp, token: &str) -> TestResponse {
+pub(crate) async fn me(app: &TestApp, token: &str) -> TestResponse {
     app.request(Method::GET, "/api/v1/me")
         .bearer(token)
         .send()

@@ -6,6 +6,7 @@
 //! template).
 
 mod helpers;
+mod http_caches;
 
 mod accounts;
 mod agencies_create;

@@ -16,12 +16,7 @@ async fn form(app: &TestApp, path: &str, body: &str) -> TestResponse {
 }
 
 async fn me_status(app: &TestApp, access_token: &str) -> u16 {
-    app.request(Method::GET, "/api/v1/me")
-        .bearer(access_token)
-        .send()
-        .await
-        .status
-        .as_u16()
+    crate::auth::me(app, access_token).await.status.as_u16()
 }
 
 fn text(value: &Value, field: &str) -> String {
