@@ -10,7 +10,6 @@ use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,7 +26,9 @@ use crate::store::sign_in::{self, Throttle};
 use crate::store::{accounts, refresh_tokens};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    config.service(issue_token).service(revoke_token);
+    config
+        .service(issue_token)
+        .service(super::revocation::revoke_token);
 }
 
 /// A token request, as JSON or `application/x-www-form-urlencoded`. Parameters not listed
@@ -105,65 +106,20 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
 }
 
-/// A revocation request (RFC 7009). Other parameters (such as the `client_id` and
-/// `client_secret` OAuth libraries send) are ignored: the token is the only credential a
-/// revocation needs.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[schema(example = json!({"token": "nDuf_aKDvfPpaYRx3g0v7aq2Hx75sClwE_pANXWFuqI",
-    "token_type_hint": "refresh_token"}))]
-pub struct RevokeRequest {
-    /// A refresh token or a person's access token: either ends its sign-in (every token of
-    /// it).
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 4096)]
-    pub token: Option<String>,
-    #[schema(nullable = false, max_length = 32)]
-    pub token_type_hint: Option<String>,
-}
-
-impl RevokeRequest {
-    /// The token to revoke, or what is wrong with the request. An unknown token is no
-    /// error (RFC 7009 section 2.2); a missing or over-long field is.
-    fn token(self) -> ApiResult<String> {
-        if self
-            .token_type_hint
-            .as_ref()
-            .is_some_and(|hint| hint.len() > 32)
-        {
-            return Err(invalid_request(
-                "token_type_hint is longer than 32 characters",
-            ));
-        }
-        match self.token {
-            Some(token) if token.len() > MAX_REVOKED_TOKEN => Err(invalid_request(format!(
-                "token is longer than {MAX_REVOKED_TOKEN} characters"
-            ))),
-            Some(token) if !token.is_empty() => Ok(token),
-            _ => Err(invalid_request("token is required")),
-        }
-    }
-}
-
-/// Longer than any token Inovik issues (an access token is a few hundred characters).
-const MAX_REVOKED_TOKEN: usize = 4096;
-
 /// Token bodies are small; anything larger is not a token request.
 const TOKEN_BODY_LIMIT: usize = 8 * 1024;
 
 /// Reads a JSON or form body into `T`, answering problems in RFC 6749's terms.
-async fn read_body<T: serde::de::DeserializeOwned + Default>(
+pub(super) async fn read_body<T: serde::de::DeserializeOwned + Default>(
     req: &HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> ApiResult<T> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| invalid_request("the body could not be read"))?;
-        if body.len() + chunk.len() > TOKEN_BODY_LIMIT {
-            return Err(ApiError::PayloadTooLarge {
-                limit: TOKEN_BODY_LIMIT,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = crate::http::json_body::read_limited(payload, TOKEN_BODY_LIMIT)
+        .await
+        .map_err(|e| match e {
+            ApiError::BadRequest { detail, .. } => invalid_request(detail),
+            other => other,
+        })?;
     let content_type = req.content_type().to_ascii_lowercase();
     match content_type.as_str() {
         "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body)
@@ -178,7 +134,7 @@ async fn read_body<T: serde::de::DeserializeOwned + Default>(
     }
 }
 
-fn invalid_request(description: impl Into<String>) -> ApiError {
+pub(super) fn invalid_request(description: impl Into<String>) -> ApiError {
     ApiError::oauth(400, "invalid_request", description)
 }
 
@@ -231,7 +187,7 @@ fn percent_decode(text: &str) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-fn context(req: &HttpRequest, caller: Caller) -> WriteContext {
+pub(super) fn context(req: &HttpRequest, caller: Caller) -> WriteContext {
     WriteContext {
         caller,
         request_id: req
@@ -556,65 +512,4 @@ async fn refresh_grant(
             "the refresh token is unknown, expired or revoked",
         )),
     }
-}
-
-/// Revoke a token
-///
-/// Ends the sign-in of a refresh token or of a person's access token (RFC 7009): every
-/// refresh and access token of that sign-in stops working at once. Answers 200 whether or
-/// not the token was known, so it reveals nothing; a machine client's access token is
-/// `unsupported_token_type` (it has no sign-in: deactivate the client instead).
-#[utoipa::path(
-    tag = "auth",
-    operation_id = "revoke_token",
-    request_body(content(
-        (RevokeRequest = "application/x-www-form-urlencoded"),
-        (RevokeRequest = "application/json"),
-    )),
-    responses(
-        (status = 200, description = "Revoked (or never valid)"),
-        (status = 400, response = super::problems::OAuthError),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-        (status = 503, response = super::problems::Unavailable),
-    ),
-    security(())
-)]
-#[post("/revoke")]
-pub async fn revoke_token(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let token = read_body::<RevokeRequest>(&req, payload).await?.token()?;
-    // An access token ends its sign-in; a machine client's has none to end.
-    let sign_in = match state.tokens.verify(&token) {
-        Some(verified) => match verified.sign_in {
-            Some(sign_in) => Some(sign_in),
-            None => {
-                return Err(ApiError::oauth(
-                    400,
-                    "unsupported_token_type",
-                    "a client-credentials access token cannot be revoked; it expires on its \
-                     own, and deactivating the API client ends it at once",
-                ));
-            }
-        },
-        None => None,
-    };
-    state
-        .db
-        .write(context(&req, Caller::Anonymous), move |conn, _| {
-            let family = match sign_in {
-                Some(sign_in) => Some(sign_in),
-                None => refresh_tokens::find(conn, &token)?.map(|stored| stored.family),
-            };
-            if let Some(family) = family {
-                refresh_tokens::revoke_family(conn, &family)?;
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
 }

@@ -26,6 +26,7 @@ pub mod metrics;
 mod prelude;
 pub mod problems;
 pub mod reference;
+pub mod revocation;
 pub mod session;
 pub mod stage_transitions;
 pub mod stats;

@@ -112,3 +112,19 @@ fn the_check_sees_an_upward_use() {
     );
     assert_eq!(uses, vec![(1, "domain".to_owned()), (3, "api".to_owned())]);
 }
+
+/// Small modules with one job: a file past this many lines is a sign it has two.
+const MAX_FILE_LINES: usize = 600;
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long: Vec<String> = rust_files(&src)
+        .into_iter()
+        .filter_map(|path| {
+            let lines = std::fs::read_to_string(&path).ok()?.lines().count();
+            (lines > MAX_FILE_LINES).then(|| format!("{}: {lines} lines", path.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these files:\n{}", long.join("\n"));
+}
