@@ -15,6 +15,7 @@ use super::AppState;
 use super::innovations::InnovationInput;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::lab_stage::LabStage;
+use crate::domain::spreadsheet;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::caller::RequestActor;
 use crate::http::list_query::QueryPairs;
@@ -220,18 +221,18 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
     };
     let trial_on = date("trial_on");
     let launched_on = date("launched_on");
-    let digital = match text("digital").as_deref() {
-        None | Some("false") => Some(false),
-        Some("true") => Some(true),
-        Some(_) => {
+    let digital = match text("digital").as_deref().map(spreadsheet::boolean) {
+        None => Some(false),
+        Some(Some(digital)) => Some(digital),
+        Some(None) => {
             errors.push(RowError::new(row, "digital", "invalid_boolean"));
             None
         }
     };
     let beneficiaries_target =
-        text("beneficiaries_target").and_then(|value| match value.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
+        text("beneficiaries_target").and_then(|value| match spreadsheet::integer(&value) {
+            Some(n) => Some(n),
+            None => {
                 errors.push(RowError::new(
                     row,
                     "beneficiaries_target",

@@ -61,5 +61,6 @@ pub mod lab_stage;
 pub mod labels;
 pub mod nip;
 pub mod paging;
+pub mod spreadsheet;
 pub mod text;
 pub mod version;

@@ -316,3 +316,56 @@ fn the_command_line_imports_with_a_dry_run_first() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// Excel writes `TRUE`, pandas `True` and `1000.0` for an integer column with a gap: a
+/// spreadsheet's own export imports (JSON bodies stay strict).
+#[actix_web::test]
+async fn what_spreadsheets_write_is_read_back() {
+    let app = spawn_app().await;
+    let cohort = setup(&app).await;
+    let csv = "name,agency_code,initiator_type,form,digital,beneficiaries_target\r\n\
+        ELEGAN,BAG-HUKUM,agency,governance,TRUE,80.0\r\n\
+        MUTTU 1000,BAG-TAPEM,agency,public_service,False,1000\r\n\
+        Siperi,BAG-HUKUM,agency,public_service,1,\r\n";
+    let imported = import(&app, &cohort, "", csv).await;
+    assert_eq!(imported.status, 201, "{}", imported.text());
+    let list = app.get("/api/v1/innovations?sort=name").await.json();
+    let got: Vec<(Value, Value)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["digital"].clone(), i["beneficiaries_target"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (json!(true), json!(80)),
+            (json!(false), json!(1000)),
+            (json!(true), Value::Null)
+        ]
+    );
+
+    let bad = "name,agency_code,initiator_type,form,digital,beneficiaries_target\r\n\
+        Lain,BAG-HUKUM,agency,governance,yes,80.5\r\n";
+    let refused = import(&app, &cohort, "", bad).await;
+    let mut codes: Vec<String> = refused.problem(422)["row_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec![
+            "beneficiaries_target:invalid_integer",
+            "digital:invalid_boolean"
+        ]
+    );
+}
