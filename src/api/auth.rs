@@ -37,20 +37,27 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[schema(example = json!({"grant_type": "password", "username": "rina.w", "password": "gong-pendopo-2016"}))]
 pub struct TokenRequest {
     /// `password`, `client_credentials` or `refresh_token`.
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 32, example = "password")]
     pub grant_type: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 64)]
     pub username: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 128, format = Password)]
     pub password: Option<String>,
     /// For `client_credentials` when not sent with HTTP Basic.
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 64)]
     pub client_id: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 128, format = Password)]
     pub client_secret: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 128)]
     pub refresh_token: Option<String>,
     /// Accepted for OAuth client libraries that always send it; Inovik has no scopes.
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 256)]
     pub scope: Option<String>,
 }
@@ -116,22 +123,39 @@ pub(super) async fn read_body<T: serde::de::DeserializeOwned + Default>(
 ) -> ApiResult<T> {
     let body = crate::http::json_body::read_limited(payload, TOKEN_BODY_LIMIT)
         .await
-        .map_err(|e| match e {
-            ApiError::BadRequest { detail, .. } => invalid_request(detail),
-            other => other,
-        })?;
+        .map_err(as_oauth_error)?;
     let content_type = req.content_type().to_ascii_lowercase();
     match content_type.as_str() {
         "application/x-www-form-urlencoded" => serde_urlencoded::from_bytes(&body)
             .map_err(|e| invalid_request(format!("the form cannot be read: {e}"))),
-        "application/json" => crate::http::json_body::parse(&body).map_err(|e| match e {
-            ApiError::BadRequest { detail, .. } => invalid_request(detail),
-            other => other,
-        }),
+        "application/json" => crate::http::json_body::parse(&body).map_err(as_oauth_error),
         _ => Err(ApiError::UnsupportedMediaType {
             expected: "application/x-www-form-urlencoded or application/json",
         }),
     }
+}
+
+/// A body the token endpoints cannot take is an RFC 6749 `invalid_request` (400), whatever
+/// the rest of the API would answer (400 or 422).
+fn as_oauth_error(error: ApiError) -> ApiError {
+    match error {
+        ApiError::BadRequest { detail, .. } => invalid_request(detail),
+        ApiError::Validation(errors) => invalid_request(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.code))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => other,
+    }
+}
+
+/// A field that, when sent, is a string: `null` is refused like any other wrong type.
+pub(super) fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
 }
 
 pub(super) fn invalid_request(description: impl Into<String>) -> ApiError {

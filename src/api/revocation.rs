@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::auth::{context, invalid_request, read_body};
+use super::auth::{context, invalid_request, present, read_body};
 use crate::error::{ApiError, ApiResult};
 use crate::http::caller::Caller;
 use crate::store::refresh_tokens;
@@ -24,8 +24,10 @@ const MAX_REVOKED_TOKEN: usize = 4096;
 pub struct RevokeRequest {
     /// A refresh token or a person's access token: either ends its sign-in (every token of
     /// it).
+    #[serde(default, deserialize_with = "present")]
     #[schema(required = true, nullable = false, min_length = 1, max_length = 4096)]
     pub token: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_length = 32)]
     pub token_type_hint: Option<String>,
 }

@@ -38,6 +38,8 @@ pub struct Account {
     pub name: String,
     pub role: Role,
     pub agency_id: Option<i64>,
+    /// The sign-in the request's token belongs to (people signed in with a password).
+    pub sign_in: Option<String>,
 }
 
 impl Caller {

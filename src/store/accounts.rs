@@ -95,6 +95,7 @@ pub fn active_account(conn: &mut DbConnection, token: &Verified) -> ApiResult<Op
                 role: role_of(&user.role),
                 agency_id: user.agency_id,
                 name: user.username,
+                sign_in: token.sign_in.clone(),
             })
         }
         Subject::Client(client_id) => api_clients::table
@@ -109,6 +110,7 @@ pub fn active_account(conn: &mut DbConnection, token: &Verified) -> ApiResult<Op
                 role: role_of(&client.role),
                 agency_id: client.agency_id,
                 name: client.client_id,
+                sign_in: None,
             }),
     })
 }
@@ -181,8 +183,8 @@ pub fn find_user_by_username(
         .optional()?)
 }
 
-/// Replaces a user's password hash and revokes their refresh tokens (a password change
-/// signs out every other session).
+/// Replaces a user's password hash and ends their sign-ins: every one but the caller's own
+/// when they change their own password (it signs out every other session).
 pub fn set_password(
     conn: &mut DbConnection,
     context: &WriteContext,
@@ -197,7 +199,12 @@ pub fn set_password(
             users::updated_at.eq(super::now()),
         ))
         .get_result::<UserRow>(conn)?;
-    super::refresh_tokens::revoke_user(conn, id)?;
+    let own_sign_in = context
+        .caller
+        .account()
+        .filter(|account| account.kind == AccountKind::User && account.id == id)
+        .and_then(|account| account.sign_in.as_deref());
+    super::refresh_tokens::revoke_user(conn, id, own_sign_in)?;
     super::audit::record(
         conn,
         context,
@@ -509,7 +516,7 @@ account_table!(
         if row.active {
             Ok(())
         } else {
-            super::refresh_tokens::revoke_user(conn, row.id)
+            super::refresh_tokens::revoke_user(conn, row.id, None)
         }
     }
 );

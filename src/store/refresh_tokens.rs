@@ -80,14 +80,18 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Revokes every refresh token of a user (password change, deactivation).
-pub fn revoke_user(conn: &mut DbConnection, user_id: i64) -> ApiResult<()> {
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(super::now()))
-    .execute(conn)?;
+/// Ends every sign-in of a user but `keep` (the caller's own, when they change their own
+/// password): password changes, resets and deactivation.
+pub fn revoke_user(conn: &mut DbConnection, user_id: i64, keep: Option<&str>) -> ApiResult<()> {
+    let mut query = diesel::update(refresh_tokens::table)
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .into_boxed();
+    if let Some(family) = keep {
+        query = query.filter(refresh_tokens::family.ne(family.to_owned()));
+    }
+    query
+        .set(refresh_tokens::revoked_at.eq(super::now()))
+        .execute(conn)?;
     Ok(())
 }

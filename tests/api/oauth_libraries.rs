@@ -175,3 +175,59 @@ async fn a_machine_clients_access_token_is_not_revocable() {
     assert_eq!(refused.problem(400)["error"], "unsupported_token_type");
     assert_eq!(me_status(&app, &access).await, 200);
 }
+
+#[actix_web::test]
+async fn a_password_change_ends_every_other_sign_in_and_keeps_this_one() {
+    let app = spawn_app().await;
+    app.create_account("rina.w", "viewer", None).await;
+    let this = app.sign_in("rina.w").await;
+    let other = app.sign_in("rina.w").await;
+    let changed = app
+        .request(Method::POST, "/api/v1/me/password")
+        .bearer(&text(&this, "access_token"))
+        .json(&json!({"current_password": "rina.w-password-2016",
+            "new_password": "gong-pendopo-2016"}))
+        .send()
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.text());
+    assert_eq!(me_status(&app, &text(&this, "access_token")).await, 200);
+    assert_eq!(me_status(&app, &text(&other, "access_token")).await, 401);
+
+    // An administrator resetting someone else's password ends all of their sign-ins.
+    let id = crate::auth::me(&app, &text(&this, "access_token"))
+        .await
+        .json()["id"]
+        .clone();
+    let reset = app
+        .post_json(
+            &format!("/api/v1/users/{id}/password"),
+            &json!({"password": "kebumen-beriman-2017"}),
+        )
+        .await;
+    assert_eq!(reset.status, 204, "{}", reset.text());
+    assert_eq!(me_status(&app, &text(&this, "access_token")).await, 401);
+}
+
+#[actix_web::test]
+async fn token_fields_are_strings_when_sent() {
+    let app = spawn_app().await;
+    for (path, body) in [
+        ("/api/v1/auth/token", json!({"grant_type": null})),
+        (
+            "/api/v1/auth/revoke",
+            json!({"token": "x", "token_type_hint": 7}),
+        ),
+    ] {
+        let refused = app
+            .request(Method::POST, path)
+            .anonymous()
+            .json(&body)
+            .send()
+            .await;
+        assert_eq!(
+            refused.problem(400)["error"],
+            "invalid_request",
+            "{path} {body}"
+        );
+    }
+}
