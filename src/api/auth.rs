@@ -114,7 +114,7 @@ pub struct TokenResponse {
 }
 
 /// Token bodies are small; anything larger is not a token request.
-const TOKEN_BODY_LIMIT: usize = 8 * 1024;
+const TOKEN_BODY_LIMIT: usize = 64 * 1024;
 
 /// Reads a JSON or form body into `T`, answering problems in RFC 6749's terms.
 pub(super) async fn read_body<T: serde::de::DeserializeOwned + Default>(

@@ -25,31 +25,43 @@ pub struct RevokeRequest {
     /// A refresh token or a person's access token: either ends its sign-in (every token of
     /// it).
     #[serde(default, deserialize_with = "present")]
-    #[schema(required = true, nullable = false, min_length = 1, max_length = 4096)]
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 4096,
+        pattern = "^[!-~]+$"
+    )]
     pub token: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 32)]
+    #[schema(nullable = false, max_length = 32, pattern = "^[!-~]*$")]
     pub token_type_hint: Option<String>,
 }
 
 impl RevokeRequest {
     /// The token to revoke, or what is wrong with the request. An unknown token is no
-    /// error (RFC 7009 section 2.2); a missing or over-long field is.
+    /// error (RFC 7009 section 2.2); a missing, over-long or malformed field is (every token
+    /// Inovik issues, and every hint, is visible ASCII).
     fn token(self) -> ApiResult<String> {
-        if self
-            .token_type_hint
-            .as_ref()
-            .is_some_and(|hint| hint.len() > 32)
+        let visible_ascii = |text: &str| text.bytes().all(|b| (b'!'..=b'~').contains(&b));
+        if let Some(hint) = &self.token_type_hint
+            && (hint.len() > 32 || !visible_ascii(hint))
         {
             return Err(invalid_request(
-                "token_type_hint is longer than 32 characters",
+                "token_type_hint must be at most 32 visible ASCII characters",
             ));
         }
         match self.token {
-            Some(token) if token.len() > MAX_REVOKED_TOKEN => Err(invalid_request(format!(
-                "token is longer than {MAX_REVOKED_TOKEN} characters"
+            Some(token)
+                if !token.is_empty()
+                    && token.len() <= MAX_REVOKED_TOKEN
+                    && visible_ascii(&token) =>
+            {
+                Ok(token)
+            }
+            Some(token) if !token.is_empty() => Err(invalid_request(format!(
+                "token must be at most {MAX_REVOKED_TOKEN} visible ASCII characters"
             ))),
-            Some(token) if !token.is_empty() => Ok(token),
             _ => Err(invalid_request("token is required")),
         }
     }
