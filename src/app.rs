@@ -19,7 +19,7 @@ use crate::db::{Db, Manager, run_migrations};
 use crate::http::fallback::{RouteTable, not_routed, unparsable_path};
 use crate::http::json_body::JsonLimit;
 use crate::http::rate_limit::{self, RateLimits};
-use crate::http::{cache_headers, limits, request_context, security_headers};
+use crate::http::{cache_headers, head, limits, request_context, security_headers};
 
 /// Access-log line: request id first, so a problem body's `request_id` finds its line.
 const ACCESS_LOG_FORMAT: &str = r#"%{x-request-id}o %a "%r" %s %b %Dms"#;
@@ -55,7 +55,7 @@ fn migrated_connection(config: &Config) -> Result<crate::db::DbConnection, Strin
 /// the response headers a frontend needs to read (pagination, versions, ids, retries).
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -83,6 +83,25 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
+/// `GET /api-docs/openapi-3.0.json`: the served document's OpenAPI 3.0.3 rendition, for
+/// gateways that read no 3.1 (rendered once per worker, served from memory).
+fn openapi_30_route(served: &utoipa::openapi::OpenApi) -> actix_web::Resource {
+    let rendition = web::Bytes::from(
+        serde_json::to_vec(&api::openapi30::downgrade(
+            &serde_json::to_value(served).unwrap_or_default(),
+        ))
+        .unwrap_or_default(),
+    );
+    web::resource("/api-docs/openapi-3.0.json").route(web::get().to(move || {
+        let rendition = rendition.clone();
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(rendition)
+        }
+    }))
+}
+
 /// The HTTP server on `listener`, ready to be awaited (or spawned, in tests).
 pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
@@ -104,17 +123,19 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
             .split_for_parts();
         let mut doc = doc;
         api::document::complete(&mut doc);
+        let served = api::document::served(doc, &state.config.public_url);
         app.app_data(web::Data::new(state.clone()))
             .app_data(web::Data::from(state.metrics.clone()))
             .app_data(web::Data::new(JsonLimit(json_limit)))
             .app_data(web::Data::new(rate_limits.clone()))
-            .app_data(web::Data::new(RouteTable::from_openapi(&doc)))
+            .app_data(web::Data::new(RouteTable::from_openapi(&served)))
             // An id that is not a number cannot name a record (or the path is another
             // route's, under a method that route does not take).
             .app_data(
                 web::PathConfig::default().error_handler(|_, req| unparsable_path(req).into()),
             )
-            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc))
+            .service(openapi_30_route(&served))
+            .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", served))
             .route(
                 "/swagger-ui",
                 web::get().to(|| async {
@@ -136,6 +157,8 @@ pub fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server>
             .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(cache_headers::middleware))
             .wrap(from_fn(request_context::middleware))
+            // Outside everything that looks at the method, so a HEAD is a GET to all of it.
+            .wrap(from_fn(head::middleware))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),

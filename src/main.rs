@@ -26,8 +26,12 @@ enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
-    /// Print the OpenAPI document (as committed in openapi/openapi.json).
-    Openapi,
+    /// Print the OpenAPI document (as committed in openapi/openapi.json, or with
+    /// `--openapi-version 3.0` the 3.0.3 rendition in openapi/openapi-3.0.json).
+    Openapi {
+        #[arg(long, default_value = "3.1", value_parser = ["3.1", "3.0"])]
+        openapi_version: String,
+    },
     /// Create a user (e.g. the first administrator). The password is read from a prompt,
     /// or from one line of stdin when stdin is not a terminal; never from a flag.
     CreateUser {
@@ -102,10 +106,13 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Openapi => {
-            let doc = inovik::api::openapi()
-                .to_pretty_json()
-                .map_err(|e| format!("cannot render the OpenAPI document: {e}"))?;
+        Command::Openapi { openapi_version } => {
+            let doc = if openapi_version == "3.0" {
+                serde_json::to_string_pretty(&inovik::api::openapi_30())
+            } else {
+                inovik::api::openapi().to_pretty_json()
+            }
+            .map_err(|e| format!("cannot render the OpenAPI document: {e}"))?;
             println!("{doc}");
             Ok(())
         }

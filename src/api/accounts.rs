@@ -137,7 +137,11 @@ pub struct AccountListParams {
 
 pub fn parse_list(req: &HttpRequest) -> ApiResult<(AccountFilters, ListControls<AccountSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = crate::http::pagination::take_controls(&mut query, store::DEFAULT_SORT, false);
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        crate::http::pagination::Presentation::JsonPage,
+    );
     let filters = AccountFilters {
         role: query.take_list("role", Role::parse, Role::allowed),
         agency_id: query.take_i64("agency_id", 1, i64::MAX),

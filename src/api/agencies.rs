@@ -14,6 +14,7 @@ use crate::store::agencies::{self as store, AgencyRow};
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::agency_lists::list_agencies)
+        .service(super::agency_lists::export_agencies_csv)
         .service(create_agency)
         .service(get_agency)
         .service(update_agency)

@@ -10,7 +10,9 @@ use crate::domain::agreement::AgreementStatus;
 use crate::error::ApiResult;
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::list_query::QueryPairs;
-use crate::http::pagination::{CsvParams, ListControls, ListParams, Page};
+use crate::http::pagination::{
+    CsvParams, ExportParams, ListControls, ListParams, Page, Presentation,
+};
 use crate::policy::{self, Action};
 use crate::store::agreements::{self as store, AgreementFilters, AgreementList};
 /// Filters of the agreement list.
@@ -33,13 +35,11 @@ pub struct AgreementListParams {
 fn parse_list(
     req: &HttpRequest,
     caller: &Caller,
+    presentation: Presentation,
 ) -> ApiResult<(AgreementFilters, ListControls<store::AgreementSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = crate::http::pagination::take_controls(
-        &mut query,
-        store::DEFAULT_SORT,
-        super::accepts_csv(req),
-    );
+    let controls =
+        crate::http::pagination::take_controls(&mut query, store::DEFAULT_SORT, presentation);
     let filters = AgreementFilters {
         agency_id: query.take_i64("agency_id", 1, i64::MAX),
         year: query.take_i64("year", 2000, 2100),
@@ -75,12 +75,49 @@ pub async fn list_agreements(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
+    let accepts_csv = super::accepts_csv(&req);
+    answer(&req, actor, &state, Presentation::PageOrCsv { accepts_csv }).await
+}
+
+/// Export agreements as CSV
+///
+/// Every agreement the list's filters match, in its sort order, as one CSV file (UTF-8
+/// with a BOM; `delimiter=semicolon` for Indonesian-locale Excel). The same rows as
+/// `GET /api/v1/performance-agreements` with `Accept: text/csv`, as an operation of its
+/// own for generated clients.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "export_performance_agreements_csv",
+    params(ExportParams, AgreementListParams),
+    responses(
+        (status = 200, description = "Every matching agreement", content_type = "text/csv",
+            body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"performance-agreements.csv\""))),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/export.csv")]
+pub async fn export_agreements_csv(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    answer(&req, actor, &state, Presentation::CsvExport).await
+}
+
+async fn answer(
+    req: &HttpRequest,
+    actor: RequestActor,
+    state: &AppState,
+    presentation: Presentation,
+) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ReadAgreements)?;
-    let (filters, controls) = parse_list(&req, &actor.caller)?;
-    let caller = actor.caller.clone();
+    let (filters, controls) = parse_list(req, &actor.caller, presentation)?;
+    let caller = actor.caller;
     listing::respond::<AgreementList, _>(
-        &req,
-        &state,
+        req,
+        state,
         "performance-agreements",
         filters,
         controls,

@@ -16,6 +16,7 @@ use crate::store::agreements::{self as store, AgreementDraft, AgreementRow, Part
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::agreement_lists::list_agreements)
+        .service(super::agreement_lists::export_agreements_csv)
         .service(create_agreement)
         .service(get_agreement)
         .service(update_agreement)

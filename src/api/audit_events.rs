@@ -86,7 +86,11 @@ pub struct AuditListParams {
 
 fn parse_list(req: &HttpRequest) -> ApiResult<(AuditFilters, ListControls<store::AuditSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = crate::http::pagination::take_controls(&mut query, store::DEFAULT_SORT, false);
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        crate::http::pagination::Presentation::JsonPage,
+    );
     let filters = AuditFilters {
         resource_type: query.take_string("resource_type", 64),
         resource_id: query.take_i64("resource_id", 1, i64::MAX),

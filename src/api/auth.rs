@@ -239,14 +239,13 @@ fn token_answer(body: &TokenResponse) -> HttpResponse {
 /// HTTP Basic) or `refresh_token` (a new pair; the old refresh token is retired, and using
 /// a retired one revokes every token of that sign-in). Errors carry RFC 6749's `error` and
 /// `error_description`. Repeated failures for one username or client are slowed down
-/// (429 with `Retry-After`).
+/// (429 with `Retry-After`). The body is a form, as RFC 6749 says; a JSON object with the
+/// same fields is taken too, for clients that cannot send forms (one content type in the
+/// document, because generated clients fail on two for one body).
 #[utoipa::path(
     tag = "auth",
     operation_id = "issue_token",
-    request_body(content(
-        (TokenRequest = "application/x-www-form-urlencoded"),
-        (TokenRequest = "application/json"),
-    )),
+    request_body(content((TokenRequest = "application/x-www-form-urlencoded"))),
     responses(
         (status = 200, description = "Tokens", body = TokenResponse),
         (status = 400, response = super::problems::OAuthError),

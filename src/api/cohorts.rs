@@ -225,7 +225,11 @@ pub struct CohortListParams {
 
 fn parse_list(req: &HttpRequest) -> ApiResult<(CohortFilters, ListControls<store::CohortSort>)> {
     let mut query = QueryPairs::parse(req.query_string())?;
-    let controls = crate::http::pagination::take_controls(&mut query, store::DEFAULT_SORT, false);
+    let controls = crate::http::pagination::take_controls(
+        &mut query,
+        store::DEFAULT_SORT,
+        crate::http::pagination::Presentation::JsonPage,
+    );
     let filters = CohortFilters {
         year: query.take_i64("year", 2000, 2100),
         region_code: query.take("region_code").and_then(|code| {

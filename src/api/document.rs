@@ -4,7 +4,9 @@
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::schema::ArrayItems;
 use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::server::Server;
 use utoipa::openapi::{Deprecated, ObjectBuilder, OpenApi, Ref, RefOr, Required, Schema, Type};
 
 use super::idempotency::MAX_KEY_LEN;
@@ -17,6 +19,7 @@ fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 
 /// Completes the generated document; called wherever it is generated.
 pub fn complete(doc: &mut OpenApi) {
+    declare_servers_and_public_operations(doc);
     document_common_errors(doc);
     document_idempotency_keys(doc);
     document_request_limits(doc);
@@ -26,6 +29,73 @@ pub fn complete(doc: &mut OpenApi) {
     link_created_resources(doc);
     add_list_examples(doc);
     add_reference_example(doc);
+    reference_page_items(doc);
+    allow_empty_cursors(doc);
+}
+
+/// `cursor=` (empty) starts cursor mode, so validators (openapi-core) must not refuse an
+/// empty `cursor` as they do any empty query parameter by default. utoipa has no field for
+/// `allowEmptyValue` (deprecated in 3.1, still read by validators): it is written as a
+/// key beside the parameter's own.
+fn allow_empty_cursors(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.name == "cursor" && parameter.parameter_in == ParameterIn::Query {
+                    parameter
+                        .extensions
+                        .get_or_insert_with(Default::default)
+                        .insert("allowEmptyValue".to_owned(), serde_json::Value::Bool(true));
+                }
+            }
+        }
+    }
+}
+
+/// The committed document is served from wherever the API runs: `servers` is the root
+/// (the running server substitutes `INOVIK_PUBLIC_URL`, see [`served`]). The probes
+/// outside `/api/v1` take no credentials, said with an empty `security` rather than left
+/// unsaid, so gateways and linters do not guess.
+fn declare_servers_and_public_operations(doc: &mut OpenApi) {
+    doc.servers = Some(vec![Server::new("/")]);
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.starts_with("/api/v1/") {
+            continue;
+        }
+        for operation in operations_mut(item) {
+            operation.security.get_or_insert_with(Vec::new);
+        }
+    }
+}
+
+/// The document as a running server serves it: `servers` names its public URL.
+pub fn served(mut doc: OpenApi, public_url: &str) -> OpenApi {
+    doc.servers = Some(vec![Server::new(public_url)]);
+    doc
+}
+
+/// A list's page envelope (`Page_Innovation`) refers to its item's schema instead of
+/// inlining a copy, so generated clients have one `Innovation` class, not two.
+fn reference_page_items(doc: &mut OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if !names.iter().any(|known| known == item) {
+            continue;
+        }
+        let RefOr::T(Schema::Object(page)) = schema else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+            items.items =
+                ArrayItems::RefOrSchema(Box::new(RefOr::Ref(Ref::from_schema_name(item))));
+        }
+    }
 }
 
 /// The errors shared by whole classes of operations, declared here once instead of in
@@ -190,6 +260,33 @@ fn add_list_examples(doc: &mut OpenApi) {
                     csv.example = Some(serde_json::Value::String(text));
                 }
             }
+        }
+    }
+    // A list's `export.csv` operation answers what the list answers as CSV.
+    let csv_example = |item: &PathItem| {
+        let response = item.get.as_ref()?.responses.responses.get("200")?;
+        match response {
+            RefOr::T(response) => response.content.get("text/csv")?.example.clone(),
+            RefOr::Ref(_) => None,
+        }
+    };
+    let examples: Vec<(String, serde_json::Value)> = doc
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| Some((format!("{path}/export.csv"), csv_example(item)?)))
+        .collect();
+    for (path, example) in examples {
+        let export = doc
+            .paths
+            .paths
+            .get_mut(&path)
+            .and_then(|item| item.get.as_mut());
+        let Some(export) = export else { continue };
+        if let Some(RefOr::T(response)) = export.responses.responses.get_mut("200")
+            && let Some(csv) = response.content.get_mut("text/csv")
+        {
+            csv.example = Some(example);
         }
     }
 }

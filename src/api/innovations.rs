@@ -15,6 +15,7 @@ use crate::store::innovations::{self as store, InnovationDraft, InnovationRow, I
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::innovation_lists::list_innovations)
+        .service(super::innovation_lists::export_innovations_csv)
         .service(create_innovation)
         .service(super::import::import_innovations)
         .service(super::stage_transitions::move_innovations)

@@ -23,6 +23,7 @@ pub mod innovations;
 pub(crate) mod listing;
 pub mod me;
 pub mod metrics;
+pub mod openapi30;
 mod prelude;
 pub mod problems;
 pub mod reference;
@@ -92,7 +93,13 @@ impl AppState {
             their heads sign with the Bupati.\n\nErrors are RFC 9457 problem details \
             (`application/problem+json`) with a stable `code` per bad field; send \
             `Accept-Language: id` for their titles and messages in Indonesian. Lists page \
-            with `page`/`per_page` or keyset `cursor`s and export CSV with `Accept: text/csv`.",
+            with `page`/`per_page` or keyset `cursor`s and export CSV with `Accept: text/csv`.\n\n\
+            `HEAD` is answered wherever `GET` is, with the same headers and no body. A \
+            record's `ETag` is `\"<version>\"` for the full copy (what `If-Match` \
+            compares) and `\"<version>-public\"` for the public's copy; answers to \
+            requests with credentials are `Cache-Control: no-store`, public reads \
+            `no-cache` (revalidate with the `ETag`), and reads vary by `Accept` and \
+            `Authorization`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     components(
@@ -209,6 +216,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The OpenAPI 3.0.3 rendition of [`openapi`], for gateways and tools that read no 3.1
+/// (`inovik openapi --openapi-version 3.0`, served at `/api-docs/openapi-3.0.json`).
+pub fn openapi_30() -> serde_json::Value {
+    openapi30::downgrade(&serde_json::to_value(openapi()).unwrap_or_default())
+}
+
 /// Whether the client asked for CSV with `Accept: text/csv` (and not with `q=0`).
 pub fn accepts_csv(req: &HttpRequest) -> bool {
     req.headers()
@@ -250,15 +263,19 @@ pub fn created(state: &AppState, collection: &str, id: i64) -> HttpResponseBuild
     response
 }
 
-/// A JSON answer for one record: `ETag` from its version, and 304 for a `GET` whose
-/// `If-None-Match` already has it.
+/// A JSON answer for one record: `ETag` from its version (`"3"`, or `"3-public"` for the
+/// public's copy), and 304 for a `GET` whose `If-None-Match` already has it.
 pub fn json_with_etag<T: Serialize>(
     req: &HttpRequest,
     mut response: HttpResponseBuilder,
     version: i64,
     body: &T,
 ) -> HttpResponse {
-    let etag = version_etag(version);
+    let etag = if crate::http::caller::is_public(req) {
+        crate::domain::version::public_entity_tag(version)
+    } else {
+        version_etag(version)
+    };
     if req.method() == actix_web::http::Method::GET && none_match(req.headers(), &etag) {
         return not_modified(&etag);
     }

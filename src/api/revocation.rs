@@ -72,14 +72,12 @@ impl RevokeRequest {
 /// Ends the sign-in of a refresh token or of a person's access token (RFC 7009): every
 /// refresh and access token of that sign-in stops working at once. Answers 200 whether or
 /// not the token was known, so it reveals nothing; a machine client's access token is
-/// `unsupported_token_type` (it has no sign-in: deactivate the client instead).
+/// `unsupported_token_type` (it has no sign-in: deactivate the client instead). The body
+/// is a form (RFC 7009); a JSON object with the same fields is taken too.
 #[utoipa::path(
     tag = "auth",
     operation_id = "revoke_token",
-    request_body(content(
-        (RevokeRequest = "application/x-www-form-urlencoded"),
-        (RevokeRequest = "application/json"),
-    )),
+    request_body(content((RevokeRequest = "application/x-www-form-urlencoded"))),
     responses(
         (status = 200, description = "Revoked (or never valid)"),
         (status = 400, response = super::problems::OAuthError),

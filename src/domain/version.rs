@@ -15,6 +15,13 @@ pub fn entity_tag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
+/// The entity tag of the public's copy of a record at `version` (personal data left out):
+/// `"3-public"`. It differs from the full copy's tag, so a cache holding one never answers
+/// 304 for the other, and it never matches an `If-Match` (only full copies are written).
+pub fn public_entity_tag(version: i64) -> String {
+    format!("\"{version}-public\"")
+}
+
 impl ExpectedVersion {
     pub fn matches(&self, current_version: i64) -> bool {
         match self {
@@ -41,5 +48,6 @@ mod tests {
         assert!(!one_of(&["W/\"1\""]).matches(1));
         assert!(!one_of(&[]).matches(1));
         assert!(ExpectedVersion::Any.matches(7));
+        assert!(!ExpectedVersion::OneOf(vec![public_entity_tag(7)]).matches(7));
     }
 }

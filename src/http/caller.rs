@@ -38,6 +38,16 @@ impl RequestActor {
 #[derive(Debug, Clone)]
 pub struct Session(pub Result<Caller, ApiError>);
 
+/// Whether the request is answered as the public sees it: no credentials (or none the
+/// session middleware accepted as an account), so personal data is left out.
+pub fn is_public(req: &HttpRequest) -> bool {
+    match req.extensions().get::<Session>() {
+        Some(Session(Ok(caller))) => matches!(caller, Caller::Anonymous),
+        Some(Session(Err(_))) => false,
+        None => matches!(bearer_token(req), Ok(None)),
+    }
+}
+
 pub fn invalid_token() -> ApiError {
     ApiError::Unauthorized {
         detail: "the bearer token is invalid, expired, or its account is no longer active",

@@ -23,6 +23,8 @@ impl RouteTable {
                 let segments = split(path);
                 let methods: Vec<String> = [
                     ("GET", item.get.is_some()),
+                    // Answered wherever GET is (http::head).
+                    ("HEAD", item.get.is_some()),
                     ("POST", item.post.is_some()),
                     ("PUT", item.put.is_some()),
                     ("PATCH", item.patch.is_some()),

@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod conditional;
 pub mod csv;
 pub mod fallback;
+pub mod head;
 pub mod json_body;
 pub mod limits;
 pub mod list_query;

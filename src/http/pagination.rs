@@ -13,16 +13,35 @@ use crate::error::FieldError;
 /// Longest `cursor` accepted; the server's own are far shorter.
 pub const MAX_CURSOR_LEN: usize = 512;
 
-/// Takes the parameters every list takes out of `query`; `accepts_csv` comes from `Accept`.
+/// How a list answers, which decides the parameters it takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Presentation {
+    /// A JSON page (lists without an export).
+    JsonPage,
+    /// A JSON page, or every matching row as CSV when the caller asks (`Accept: text/csv`,
+    /// which `accepts_csv` says, or `format=csv`).
+    PageOrCsv { accepts_csv: bool },
+    /// Every matching row as CSV: the `export.csv` operations, which take no paging (a
+    /// `page`, `per_page` or `cursor` there is an unknown parameter, not silently ignored).
+    CsvExport,
+}
+
+/// Takes the parameters every list takes out of `query`.
 pub fn take_controls<F: SortField>(
     query: &mut QueryPairs,
     default_sort: Sort<F>,
-    accepts_csv: bool,
+    presentation: Presentation,
 ) -> ListControls<F> {
-    let page = query.take_i64("page", 1, i64::from(i32::MAX));
-    let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
-    let per_page = query
-        .take_i64("per_page", 1, MAX_PER_PAGE)
+    let paged = presentation != Presentation::CsvExport;
+    let page = paged
+        .then(|| query.take_i64("page", 1, i64::from(i32::MAX)))
+        .flatten();
+    let cursor = paged
+        .then(|| query.take_string("cursor", MAX_CURSOR_LEN))
+        .flatten();
+    let per_page = paged
+        .then(|| query.take_i64("per_page", 1, MAX_PER_PAGE))
+        .flatten()
         .unwrap_or(DEFAULT_PER_PAGE);
     let sort = match query.take("sort") {
         None => default_sort,
@@ -44,31 +63,12 @@ pub fn take_controls<F: SortField>(
         .map(|q| q.trim().to_owned())
         .filter(|q| !q.is_empty());
     let updated_since = query.take_datetime("updated_since");
-    let csv = match query.take("format").as_deref() {
-        None => accepts_csv,
-        Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            query.error(FieldError::with_message(
-                "format",
-                "invalid_choice",
-                "must be one of: json, csv",
-            ));
-            false
-        }
+    let csv = match presentation {
+        Presentation::JsonPage => false,
+        Presentation::CsvExport => true,
+        Presentation::PageOrCsv { accepts_csv } => take_format(query, accepts_csv),
     };
-    let semicolon = match query.take("delimiter").as_deref() {
-        None | Some("comma") => false,
-        Some("semicolon") => true,
-        Some(_) => {
-            query.error(FieldError::with_message(
-                "delimiter",
-                "invalid_choice",
-                "must be one of: comma, semicolon",
-            ));
-            false
-        }
-    };
+    let semicolon = presentation != Presentation::JsonPage && take_semicolon(query);
     let page = page_request(
         query,
         page,
@@ -90,20 +90,54 @@ pub fn take_controls<F: SortField>(
     }
 }
 
+/// `format=json|csv`, defaulting to what `Accept` asked for.
+fn take_format(query: &mut QueryPairs, accepts_csv: bool) -> bool {
+    match query.take("format").as_deref() {
+        None => accepts_csv,
+        Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            query.error(FieldError::with_message(
+                "format",
+                "invalid_choice",
+                "must be one of: json, csv",
+            ));
+            false
+        }
+    }
+}
+
+/// Whether `delimiter=semicolon` asks for `;`-separated CSV (`comma` is the default).
+fn take_semicolon(query: &mut QueryPairs) -> bool {
+    match query.take("delimiter").as_deref() {
+        None | Some("comma") => false,
+        Some("semicolon") => true,
+        Some(_) => {
+            query.error(FieldError::with_message(
+                "delimiter",
+                "invalid_choice",
+                "must be one of: comma, semicolon",
+            ));
+            false
+        }
+    }
+}
+
 /// The parameters every list takes (documented once, listed in each list operation).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
     /// Page number, from 1 (page mode; the answer has `total`).
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 2147483647, example = 1)]
     page: Option<i64>,
     /// Items per page, 1-100 (more is a 422, not silently clamped).
     #[param(minimum = 1, maximum = 100, example = 20)]
     per_page: Option<i64>,
     /// Opaque keyset cursor from `next_cursor` (cursor mode; `page` and `total` are null).
-    /// An empty value starts cursor mode from the first row.
-    #[param(max_length = 512)]
+    /// An empty value starts cursor mode from the first row. (Cursors are base64url JSON,
+    /// so they start with `eyJ`; the pattern says so to validators and generated clients.)
+    #[param(max_length = 512, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
     cursor: Option<String>,
     /// Case-insensitive free-text search.
     #[param(max_length = 100)]
@@ -130,6 +164,22 @@ pub struct CsvParams {
 pub enum ListFormat {
     Json,
     Csv,
+}
+
+/// The parameters of an `export.csv` operation besides its list's filters and sort: the
+/// list's without paging, and the separator.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ExportParams {
+    /// Case-insensitive free-text search.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Only records changed at or after this instant, archived ones included (for sync).
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// CSV separator; `semicolon` suits Indonesian-locale Excel.
+    #[param(inline)]
+    delimiter: Option<CsvDelimiter>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -244,12 +294,12 @@ impl<T> Page<T> {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct PageParams {
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 2147483647, example = 1)]
     page: Option<i64>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     per_page: Option<i64>,
     /// Opaque keyset cursor from `next_cursor`; empty starts cursor mode.
-    #[param(max_length = 512)]
+    #[param(max_length = 512, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
     cursor: Option<String>,
 }
 

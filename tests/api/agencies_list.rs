@@ -478,3 +478,61 @@ async fn csv_export_streams_every_row_past_the_batch_size() {
         120
     );
 }
+
+#[actix_web::test]
+async fn each_csv_list_has_an_export_operation_of_its_own_that_takes_no_paging() {
+    let app = spawn_app().await;
+    seed_story(&app).await;
+    for collection in ["agencies", "innovations", "performance-agreements"] {
+        let negotiated = app
+            .request(Method::GET, &format!("/api/v1/{collection}"))
+            .header("accept", "text/csv")
+            .send()
+            .await;
+        // A generated client sends its own Accept (or none): the export answers CSV anyway.
+        let export = app
+            .request(Method::GET, &format!("/api/v1/{collection}/export.csv"))
+            .header("accept", "application/json")
+            .send()
+            .await;
+        assert_eq!(export.status, 200, "{collection}: {}", export.text());
+        assert_eq!(
+            export.header("content-type").as_deref(),
+            Some("text/csv; charset=utf-8")
+        );
+        assert_eq!(
+            export.header("content-disposition"),
+            negotiated.header("content-disposition")
+        );
+        assert_eq!(
+            export.text(),
+            negotiated.text(),
+            "{collection}: the same rows"
+        );
+        for paging in ["page=1", "per_page=5", "cursor=", "format=json"] {
+            let refused = app
+                .get(&format!("/api/v1/{collection}/export.csv?{paging}"))
+                .await;
+            let name = paging.split('=').next().unwrap();
+            assert_eq!(
+                refused.field_errors(),
+                vec![(name.to_owned(), "unknown_parameter".to_owned())],
+                "{collection}?{paging}"
+            );
+        }
+    }
+    let filtered = app
+        .get("/api/v1/agencies/export.csv?kind=health_center&delimiter=semicolon&sort=code")
+        .await
+        .text();
+    let rows: Vec<&str> = filtered
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|row| row.contains(";health_center;")),
+        "{filtered}"
+    );
+}

@@ -8,6 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::helpers::{ServerProcess, spawn_app};
+use crate::recorder::Recorder;
 
 /// A runnable example and what it must print.
 struct Example {
@@ -138,6 +139,11 @@ async fn the_integration_guide_runs_as_written() {
 
     let app = spawn_app().await;
     let server = ServerProcess::start(&app).await;
+    // With INOVIK_GUIDE_EXCHANGES set (.ci/clients), the guide talks to the server through
+    // a proxy that records every exchange for openapi-core to validate.
+    let recorder = std::env::var_os("INOVIK_GUIDE_EXCHANGES")
+        .map(|file| Recorder::start(&server.address, file.into()));
+    let address = recorder.as_ref().map_or(&server.address, |r| &r.address);
     let workdir = tempfile::tempdir().unwrap();
     let mut script = String::from("set -euo pipefail\n");
     for (index, example) in examples.iter().enumerate() {
@@ -145,16 +151,21 @@ async fn the_integration_guide_runs_as_written() {
         script.push_str(&example.script);
     }
     script.push_str(&format!("printf '\\n{MARKER} end\\n'\n"));
-    // Blocking is fine: the server under test is another process.
-    let output = Command::new("bash")
-        .arg("-c")
+    // On a blocking thread: the recording proxy, when there is one, runs on this one.
+    let mut bash = Command::new("bash");
+    bash.arg("-c")
         .arg(&script)
         .current_dir(workdir.path())
-        .env("INOVIK", &server.address)
+        .env("INOVIK", address)
         .env("ADMIN_USER", "admin")
-        .env("ADMIN_PASSWORD", "admin-password-2016")
-        .output()
+        .env("ADMIN_PASSWORD", "admin-password-2016");
+    let output = actix_web::rt::task::spawn_blocking(move || bash.output())
+        .await
+        .unwrap()
         .expect("bash runs");
+    if let Some(recorder) = recorder {
+        recorder.stop().await;
+    }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 

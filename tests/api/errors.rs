@@ -22,9 +22,13 @@ async fn unknown_routes_are_404_problems() {
 async fn a_wrong_method_is_405_with_allow() {
     let app = spawn_app().await;
     let cases = [
-        (Method::PUT, "/api/v1/agencies/1", "GET, PATCH, DELETE"),
-        (Method::DELETE, "/api/v1/agencies", "GET, POST"),
-        (Method::POST, "/health/ready", "GET"),
+        (
+            Method::PUT,
+            "/api/v1/agencies/1",
+            "GET, HEAD, PATCH, DELETE",
+        ),
+        (Method::DELETE, "/api/v1/agencies", "GET, HEAD, POST"),
+        (Method::POST, "/health/ready", "GET, HEAD"),
         (
             Method::PATCH,
             "/api/v1/innovations/stage-transitions",

@@ -5,7 +5,7 @@
 use actix_web::http::Method;
 use serde_json::json;
 
-use crate::helpers::{TestResponse, spawn_app};
+use crate::helpers::{TestResponse, spawn_app, spawn_app_with};
 
 fn vary(response: &TestResponse) -> Vec<String> {
     response
@@ -104,4 +104,125 @@ async fn answers_that_set_their_own_policy_keep_it() {
         .send()
         .await;
     assert_eq!(token.header("cache-control").as_deref(), Some("no-store"));
+}
+
+#[actix_web::test]
+async fn the_public_copy_has_its_own_etag_so_no_cache_confuses_the_two() {
+    let app = spawn_app().await;
+    let agency = app.create_agency(json!({"code": "BAG-HUKUM"})).await;
+    let path = format!("/api/v1/agencies/{}", agency["id"]);
+
+    let public = app.get_anonymous(&path).await;
+    assert_eq!(public.header("etag").as_deref(), Some("\"1-public\""));
+    let full = app.get(&path).await;
+    assert_eq!(full.header("etag").as_deref(), Some("\"1\""));
+
+    // An administrator holding the public copy gets the full one, not a 304.
+    let upgraded = app
+        .request(Method::GET, &path)
+        .header("if-none-match", "\"1-public\"")
+        .send()
+        .await;
+    assert_eq!(upgraded.status, 200);
+    assert_eq!(upgraded.header("etag").as_deref(), Some("\"1\""));
+    let downgraded = app
+        .request(Method::GET, &path)
+        .anonymous()
+        .header("if-none-match", "\"1\"")
+        .send()
+        .await;
+    assert_eq!(downgraded.status, 200);
+    let same = app
+        .request(Method::GET, &path)
+        .anonymous()
+        .header("if-none-match", "\"1-public\"")
+        .send()
+        .await;
+    assert_eq!(same.status, 304);
+
+    // Only full copies are written: the public tag is never a current version.
+    let stale = app
+        .request(Method::PATCH, &path)
+        .header("if-match", "\"1-public\"")
+        .json(&json!({"name": "Bagian Hukum Setda"}))
+        .send()
+        .await;
+    stale.problem(412);
+    assert_eq!(app.get(&path).await.json()["version"], 1);
+}
+
+#[actix_web::test]
+async fn head_is_answered_wherever_get_is_with_the_same_headers_and_no_body() {
+    let app = spawn_app().await;
+    let agency = app.create_agency(json!({"code": "BAG-HUKUM"})).await;
+    let path = format!("/api/v1/agencies/{}", agency["id"]);
+    for (path, accept) in [
+        (path.as_str(), "application/json"),
+        ("/api/v1/agencies", "application/json"),
+        ("/api/v1/agencies", "text/csv"),
+        ("/api/v1/reference", "application/json"),
+        ("/health/live", "application/json"),
+    ] {
+        let get = app
+            .request(Method::GET, path)
+            .header("accept", accept)
+            .send()
+            .await;
+        let head = app
+            .request(Method::HEAD, path)
+            .header("accept", accept)
+            .send()
+            .await;
+        assert_eq!(head.status, 200, "HEAD {path} ({accept})");
+        assert!(head.body.is_empty(), "HEAD {path} has no body");
+        for name in ["etag", "content-type", "cache-control", "link"] {
+            assert_eq!(head.header(name), get.header(name), "{name} of HEAD {path}");
+        }
+        if let Some(length) = head.header("content-length") {
+            assert_eq!(length, get.body.len().to_string(), "HEAD {path}");
+        }
+    }
+
+    let unchanged = app
+        .request(Method::HEAD, &path)
+        .header("if-none-match", "\"1\"")
+        .send()
+        .await;
+    assert_eq!(unchanged.status, 304);
+
+    let wrong_method = app
+        .request(Method::PUT, "/api/v1/agencies")
+        .json(&json!({}))
+        .send()
+        .await;
+    wrong_method.problem(405);
+    let allow = wrong_method.header("allow").unwrap();
+    assert!(allow.contains("GET") && allow.contains("HEAD"), "{allow}");
+    let missing = app
+        .request(Method::HEAD, "/api/v1/nothing-here")
+        .send()
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[actix_web::test]
+async fn the_served_document_names_the_public_url_the_committed_one_the_root() {
+    let app =
+        spawn_app_with(|config| config.public_url = "https://inovik.kebumenkab.go.id".into()).await;
+    let served = app.get_anonymous("/api-docs/openapi.json").await.json();
+    assert_eq!(
+        served["servers"],
+        json!([{"url": "https://inovik.kebumenkab.go.id"}])
+    );
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(committed["servers"], json!([{"url": "/"}]));
+    let rendition = app.get_anonymous("/api-docs/openapi-3.0.json").await;
+    assert_eq!(rendition.status, 200);
+    let rendition = rendition.json();
+    assert_eq!(rendition["openapi"], "3.0.3");
+    assert_eq!(rendition["servers"], served["servers"]);
 }

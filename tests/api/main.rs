@@ -7,6 +7,7 @@
 
 mod helpers;
 mod http_caches;
+mod recorder;
 
 mod accounts;
 mod agencies_create;
