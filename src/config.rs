@@ -60,6 +60,17 @@ impl std::fmt::Debug for AuthConfig {
     }
 }
 
+/// Longest `INOVIK_PUBLIC_URL`: it begins every `Location` and `Link` the API sends, whose
+/// lengths the OpenAPI document states.
+pub const MAX_PUBLIC_URL_LEN: usize = 256;
+
+/// Longest origin in `INOVIK_CORS_ORIGINS`: an `Access-Control-Allow-Origin` the API
+/// sends is one of them.
+pub const MAX_ORIGIN_LEN: usize = 256;
+
+/// Largest `INOVIK_CSV_LIMIT`, in bytes: an import takes at most 20,000 rows anyway.
+pub const MAX_CSV_LIMIT: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
@@ -110,6 +121,11 @@ impl Config {
             .to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err("INOVIK_PUBLIC_URL must start with http:// or https://".into());
+        }
+        if public_url.len() > MAX_PUBLIC_URL_LEN || public_url.contains(char::is_whitespace) {
+            return Err(format!(
+                "INOVIK_PUBLIC_URL must be a URL of at most {MAX_PUBLIC_URL_LEN} characters"
+            ));
         }
         let region_code =
             var("INOVIK_REGION_CODE").unwrap_or_else(|| DEFAULT_REGION_CODE.to_owned());
@@ -178,7 +194,10 @@ impl Config {
                 query_timeout: Duration::from_millis(number("INOVIK_QUERY_TIMEOUT_MS", 30_000)?),
             },
             json_limit: number("INOVIK_JSON_LIMIT", 256 * 1024)?,
-            csv_limit: number("INOVIK_CSV_LIMIT", 10 * 1024 * 1024)?,
+            csv_limit: match number("INOVIK_CSV_LIMIT", 10 * 1024 * 1024)? {
+                limit if limit <= MAX_CSV_LIMIT => limit,
+                _ => return Err(format!("INOVIK_CSV_LIMIT must be at most {MAX_CSV_LIMIT}")),
+            },
             region_code,
             workers: var("INOVIK_WORKERS")
                 .map(|_| number("INOVIK_WORKERS", 1))
@@ -258,7 +277,11 @@ fn cors_origins(value: Option<&str>) -> Result<Vec<String>, String> {
             let origin = origin.trim_end_matches('/');
             let scheme_ok = origin.starts_with("https://") || origin.starts_with("http://");
             let host = origin.split_once("://").map(|(_, host)| host).unwrap_or("");
-            if scheme_ok && !host.is_empty() && !host.contains(['/', '*', ' ']) {
+            if scheme_ok
+                && !host.is_empty()
+                && !host.contains(['/', '*', ' '])
+                && origin.len() <= MAX_ORIGIN_LEN
+            {
                 Ok(origin.to_owned())
             } else {
                 Err(format!(

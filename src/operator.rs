@@ -6,7 +6,10 @@ use std::io::{BufRead, IsTerminal};
 use crate::api::AppState;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::db::WriteContext;
-use crate::domain::account::{Role, normalise_username, password_problem, validate_username};
+use crate::domain::account::{
+    CLIENT_NAME_MAX, DISPLAY_NAME_MAX, Role, normalise_username, password_problem,
+    validate_username,
+};
 use crate::domain::caller::Caller;
 use crate::error::{ApiError, ApiResult, message};
 use crate::store::accounts::AccountFields;
@@ -54,6 +57,17 @@ async fn agency_id(state: &AppState, agency_code: Option<String>) -> ApiResult<O
         .ok_or_else(|| ApiError::invalid_field("agency_code", "agency_not_found"))
 }
 
+/// A display name or client name as the API takes it: not blank, at most `max` characters.
+fn account_name(flag: &str, name: String, max: u64) -> Result<String, String> {
+    let length = name.chars().count() as u64;
+    if crate::domain::text::not_blank(&name).is_err() || length > max {
+        return Err(format!(
+            "{flag} must be 1 to {max} characters and not blank"
+        ));
+    }
+    Ok(name)
+}
+
 fn describe(error: ApiError) -> String {
     match error {
         ApiError::Validation(errors) => errors
@@ -82,6 +96,9 @@ pub async fn create_user(
         return Err(format!("the password {}", message(code, &[])));
     }
     let username = normalise_username(username);
+    let display_name = display_name
+        .map(|name| account_name("--display-name", name, DISPLAY_NAME_MAX))
+        .transpose()?;
     let fields = AccountFields {
         name: display_name.unwrap_or_else(|| username.clone()),
         role,
@@ -116,7 +133,7 @@ pub async fn create_client(
     let role =
         Role::parse(role).ok_or_else(|| format!("--role must be one of: {}", Role::allowed()))?;
     let fields = AccountFields {
-        name,
+        name: account_name("--name", name, CLIENT_NAME_MAX)?,
         role,
         agency_id: agency_id(state, agency_code).await.map_err(describe)?,
         active: true,
@@ -145,8 +162,8 @@ pub async fn create_client(
     ))
 }
 
-/// Imports innovations from CSV with a progress bar on stderr; returns a summary, or every
-/// bad row.
+/// Imports innovations from a CSV file or an XLSX workbook with a progress bar on stderr;
+/// returns a summary, or every bad row.
 pub async fn import_innovations(
     state: &AppState,
     bytes: Vec<u8>,
@@ -159,7 +176,13 @@ pub async fn import_innovations(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows checked")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let parsed = crate::api::import::parse(&bytes, &|row| bar.set_position(row as u64));
+    // An XLSX workbook is a zip archive; anything else is read as CSV.
+    let parse = if bytes.starts_with(b"PK\x03\x04") {
+        crate::api::import::parse_xlsx
+    } else {
+        crate::api::import::parse
+    };
+    let parsed = parse(&bytes, &|row| bar.set_position(row as u64));
     let result = match parsed {
         Ok(file) => {
             crate::api::import::import_file(state, context("import"), cohort_id, file, dry_run)

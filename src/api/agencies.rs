@@ -15,6 +15,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::agency_lists::list_agencies)
         .service(super::agency_lists::export_agencies_csv)
+        .service(super::agency_lists::export_agencies_xlsx)
         .service(create_agency)
         .service(get_agency)
         .service(update_agency)
@@ -36,25 +37,35 @@ pub struct Agency {
     #[schema(read_only)]
     pub id: i64,
     /// Unique code: 2-32 characters of A-Z, 0-9 and `-`.
+    #[schema(max_length = 32)]
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 50)]
     pub short_name: Option<String>,
     pub kind: AgencyKind,
     /// The agency this one belongs to (a Setda section's parent is the Setda).
     pub parent_id: Option<i64>,
     /// Kemendagri region code (`3305` is Kabupaten Kebumen).
+    #[schema(max_length = 4, pattern = "^[0-9]{4}$")]
     pub region_code: String,
     /// Name of the head of the agency.
+    #[schema(max_length = 200)]
     pub head_name: Option<String>,
     /// The head's 18-digit NIP (civil-servant number), stored without spaces; absent for
     /// non-civil-servants, and left out for callers who may not see personal data
     /// (anonymous callers).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 18, pattern = "^[0-9]{18}$")]
     pub head_nip: Option<String>,
+    #[schema(max_length = 200)]
     pub head_title: Option<String>,
+    #[schema(max_length = 500)]
     pub address: Option<String>,
+    #[schema(max_length = 32)]
     pub phone: Option<String>,
     #[schema(format = Email)]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// False once archived (`DELETE`); archived agencies stay readable.
     pub active: bool,

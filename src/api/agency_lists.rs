@@ -1,6 +1,6 @@
 //! The agency list: filters, sorts, pages, cursors and CSV export.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -11,7 +11,7 @@ use crate::error::{ApiResult, FieldError};
 use crate::http::caller::RequestActor;
 use crate::http::list_query::QueryPairs;
 use crate::http::pagination::{
-    CsvParams, ExportParams, ListControls, ListParams, Page, Presentation,
+    CsvParams, DelimiterParams, ExportParams, ListControls, ListParams, Page, Presentation,
 };
 use crate::policy::{self, Action};
 use crate::store::agencies::{self as store, AgencyFilters, AgencyList};
@@ -61,6 +61,7 @@ fn parse_list(
     Ok((filters, controls))
 }
 
+super::listing::list_handler!(
 /// List agencies
 ///
 /// Filters combine with AND. `Accept: text/csv` (or `format=csv`) returns every matching
@@ -79,16 +80,11 @@ fn parse_list(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("")]
-pub async fn list_agencies(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let accepts_csv = super::accepts_csv(&req);
-    answer(&req, actor, &state, Presentation::PageOrCsv { accepts_csv }).await
-}
+list_agencies, "", |req| Presentation::PageOrCsv {
+    accepts_csv: super::accepts_csv(&req),
+});
 
+super::listing::list_handler!(
 /// Export agencies as CSV
 ///
 /// Every agency the list's filters match, in its sort order, as one CSV file (UTF-8 with
@@ -98,7 +94,7 @@ pub async fn list_agencies(
 #[utoipa::path(
     tag = "agencies",
     operation_id = "export_agencies_csv",
-    params(ExportParams, AgencyListParams),
+    params(ExportParams, DelimiterParams, AgencyListParams),
     responses(
         (status = 200, description = "Every matching agency", content_type = "text/csv",
             body = String,
@@ -107,14 +103,29 @@ pub async fn list_agencies(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("/export.csv")]
-pub async fn export_agencies_csv(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    answer(&req, actor, &state, Presentation::CsvExport).await
-}
+export_agencies_csv, "/export.csv", |req| Presentation::CsvExport);
+
+super::listing::list_handler!(
+/// Export agencies as XLSX
+///
+/// Every agency the list's filters match, in its sort order, as an Excel workbook: one
+/// sheet with the CSV export's columns, cells typed (numbers, booleans, text; text is
+/// never run as a formula). More rows than a worksheet holds (1,048,575 below the header)
+/// is a 422 that points to `export.csv`.
+#[utoipa::path(
+    tag = "agencies",
+    operation_id = "export_agencies_xlsx",
+    params(ExportParams, AgencyListParams),
+    responses(
+        (status = 200, description = "Every matching agency, one row each",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"agencies.xlsx\""))),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+export_agencies_xlsx, "/export.xlsx", |req| Presentation::XlsxExport);
 
 async fn answer(
     req: &HttpRequest,

@@ -16,6 +16,7 @@ use crate::store::agreements::{self as store, Signing};
     "first_party": {"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"}}))]
 pub struct SignRequest {
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(deserialize_with = "crate::domain::dates::full_date")]
     pub signed_on: NaiveDate,
     #[validate(length(min = 1, max = rules::PLACE_MAX), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
@@ -36,8 +37,10 @@ pub struct SignRequest {
     "matches": true, "canonical_document": null}))]
 pub struct Verification {
     /// The hash stored at signing.
+    #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub content_hash: Option<String>,
     /// The hash of the canonical document recomputed from what is stored now.
+    #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub recomputed_hash: String,
     pub matches: bool,
     /// The RFC 8785 canonical JSON that was hashed: `sha256sum` of these bytes is the hash.

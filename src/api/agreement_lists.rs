@@ -1,6 +1,6 @@
 //! The agreement list: filters, sorts, pages, cursors and CSV export.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -11,7 +11,7 @@ use crate::error::ApiResult;
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::list_query::QueryPairs;
 use crate::http::pagination::{
-    CsvParams, ExportParams, ListControls, ListParams, Page, Presentation,
+    CsvParams, DelimiterParams, ExportParams, ListControls, ListParams, Page, Presentation,
 };
 use crate::policy::{self, Action};
 use crate::store::agreements::{self as store, AgreementFilters, AgreementList};
@@ -52,6 +52,7 @@ fn parse_list(
     Ok((filters, controls))
 }
 
+super::listing::list_handler!(
 /// List agreements
 ///
 /// The public sees signed and superseded agreements (public records); signed-in callers
@@ -69,16 +70,11 @@ fn parse_list(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("")]
-pub async fn list_agreements(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let accepts_csv = super::accepts_csv(&req);
-    answer(&req, actor, &state, Presentation::PageOrCsv { accepts_csv }).await
-}
+list_agreements, "", |req| Presentation::PageOrCsv {
+    accepts_csv: super::accepts_csv(&req),
+});
 
+super::listing::list_handler!(
 /// Export agreements as CSV
 ///
 /// Every agreement the list's filters match, in its sort order, as one CSV file (UTF-8
@@ -88,7 +84,7 @@ pub async fn list_agreements(
 #[utoipa::path(
     tag = "agreements",
     operation_id = "export_performance_agreements_csv",
-    params(ExportParams, AgreementListParams),
+    params(ExportParams, DelimiterParams, AgreementListParams),
     responses(
         (status = 200, description = "Every matching agreement", content_type = "text/csv",
             body = String,
@@ -97,14 +93,29 @@ pub async fn list_agreements(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("/export.csv")]
-pub async fn export_agreements_csv(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    answer(&req, actor, &state, Presentation::CsvExport).await
-}
+export_agreements_csv, "/export.csv", |req| Presentation::CsvExport);
+
+super::listing::list_handler!(
+/// Export performance agreements as XLSX
+///
+/// Every agreement the list's filters match, in its sort order, as an Excel workbook: one
+/// sheet with the CSV export's columns, cells typed (numbers, booleans, text; text is
+/// never run as a formula). More rows than a worksheet holds (1,048,575 below the header)
+/// is a 422 that points to `export.csv`.
+#[utoipa::path(
+    tag = "agreements",
+    operation_id = "export_performance_agreements_xlsx",
+    params(ExportParams, AgreementListParams),
+    responses(
+        (status = 200, description = "Every matching agreement, one row each",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"performance-agreements.xlsx\""))),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+export_agreements_xlsx, "/export.xlsx", |req| Presentation::XlsxExport);
 
 async fn answer(
     req: &HttpRequest,

@@ -17,6 +17,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::agreement_lists::list_agreements)
         .service(super::agreement_lists::export_agreements_csv)
+        .service(super::agreement_lists::export_agreements_xlsx)
         .service(create_agreement)
         .service(get_agreement)
         .service(update_agreement)
@@ -83,15 +84,19 @@ impl PartyBody {
 pub struct Agreement {
     #[schema(read_only)]
     pub id: i64,
+    #[schema(max_length = 64)]
     pub number: String,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i64,
     pub agency_id: i64,
+    #[schema(max_length = 5000)]
     pub statement: Option<String>,
     #[schema(read_only)]
     pub status: AgreementStatus,
     #[schema(read_only)]
     pub signed_on: Option<NaiveDate>,
     #[schema(read_only)]
+    #[schema(max_length = 200)]
     pub signed_place: Option<String>,
     /// The Bupati, as signed.
     #[schema(read_only)]
@@ -108,11 +113,14 @@ pub struct Agreement {
     #[schema(read_only)]
     pub amendment_reason: Option<AmendmentReason>,
     #[schema(read_only)]
+    #[schema(max_length = 2000)]
     pub amendment_reason_text: Option<String>,
     #[schema(read_only)]
+    #[schema(max_length = 2000)]
     pub cancellation_reason: Option<String>,
     /// SHA-256 (hex) of the canonical content, set at signing; see `/verification`.
     #[schema(read_only)]
+    #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub content_hash: Option<String>,
     #[schema(read_only)]
     pub version: i64,
@@ -461,13 +469,19 @@ pub async fn delete_agreement(
     "agreements_in_force": 1, "commitments": 3, "evaluated": 2, "achieved": 1}))]
 pub struct AgencyFulfilment {
     pub agency_id: i64,
+    #[schema(max_length = 32)]
     pub agency_code: String,
+    #[schema(max_length = 200)]
     pub agency_name: String,
+    #[schema(minimum = 0)]
     pub agreements_in_force: i64,
+    #[schema(minimum = 0)]
     pub commitments: i64,
     /// Commitments with a recorded realization.
+    #[schema(minimum = 0)]
     pub evaluated: i64,
     /// Achieved value at or above the target, or the target stage reached by the due date.
+    #[schema(minimum = 0)]
     pub achieved: i64,
 }
 

@@ -31,7 +31,9 @@ pub struct ApiClient {
     pub id: i64,
     /// Generated; used as `client_id` at the token endpoint.
     #[schema(read_only)]
+    #[schema(max_length = 19, pattern = "^ck_[0-9a-f]{16}$")]
     pub client_id: String,
+    #[schema(max_length = 200)]
     pub name: String,
     pub role: Role,
     pub agency_id: Option<i64>,
@@ -80,6 +82,7 @@ pub struct ApiClientWithSecret {
     #[serde(flatten)]
     pub client: ApiClient,
     #[schema(format = Password)]
+    #[schema(max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub client_secret: String,
 }
 

@@ -28,14 +28,19 @@ pub struct AuditEvent {
     #[serde(serialize_with = "super::rfc3339")]
     pub occurred_at: DateTime<Utc>,
     /// `user`, `client`, `system` (the command line) or `anonymous`.
+    #[schema(max_length = 9, pattern = "^(user|client|system|anonymous)$")]
     pub actor_type: String,
     pub actor_id: Option<i64>,
     /// Username, client id, `command line` or `anonymous`.
+    #[schema(max_length = 64)]
     pub actor_name: String,
     /// `<resource>.<verb>`, e.g. `agency.create`, `user.password_change`.
+    #[schema(max_length = 64)]
     pub action: String,
+    #[schema(max_length = 64)]
     pub resource_type: String,
     pub resource_id: Option<i64>,
+    #[schema(max_length = 128)]
     pub request_id: String,
     #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,

@@ -99,17 +99,26 @@ impl TokenRequest {
 
 /// A successful token answer.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9...", "token_type": "Bearer",
-    "expires_in": 3600, "refresh_token": "q3V0ZW1wZWxpay1zZWtyZXQ"}))]
+#[schema(example = json!({
+    "access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyOjMiLCJyb2xlIjoiYWdlbmN5X2VkaXRvciJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg",
+    "token_type": "Bearer", "expires_in": 3600,
+    "refresh_token": "q3V0ZW1wZWxpay1zZWtyZXQtcmVmcmVzaC10b2tlbi0"}))]
 pub struct TokenResponse {
+    #[schema(
+        max_length = 1024,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(max_length = 6, pattern = "^Bearer$")]
     pub token_type: String,
     /// Seconds until the access token expires.
+    #[schema(minimum = 1, maximum = 86400)]
     pub expires_in: i64,
     /// For people only: exchange it for a new pair with `grant_type=refresh_token`; each
     /// refresh token works once.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 43, pattern = "^[A-Za-z0-9_-]{43}$")]
     pub refresh_token: Option<String>,
 }
 

@@ -29,11 +29,16 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct Cohort {
     #[schema(read_only)]
     pub id: i64,
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 4, pattern = "^[0-9]{4}$")]
     pub region_code: String,
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i64,
     /// The lab's partner, e.g. `LAN RI`.
+    #[schema(max_length = 200)]
     pub partner: Option<String>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// The stage the cohort as a whole is in.
     pub lab_stage: LabStage,
@@ -101,14 +106,19 @@ pub struct CohortInput {
     #[schema(value_type = Option<LabStage>)]
     pub lab_stage: Option<String>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub drum_up_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub diagnose_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub design_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub delivery_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub display_on: Option<NaiveDate>,
 }
 
@@ -173,19 +183,19 @@ pub struct CohortPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = LabStage)]
     pub lab_stage: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub drum_up_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub diagnose_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub design_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub delivery_on: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub display_on: Option<Option<NaiveDate>>,
 }

@@ -33,18 +33,25 @@ pub struct Commitment {
     /// the public sees this name even while the innovation itself is not yet launched
     /// (and so not public), and never a name given to it after signing.
     #[schema(read_only)]
+    #[schema(max_length = 200)]
     pub innovation_name: String,
+    #[schema(max_length = 1000)]
     pub indicator: String,
     /// A decimal with at most two fractional digits, as a string (`"1000.50"`).
+    #[schema(max_length = 17, pattern = "^-?[0-9]{1,13}\\.[0-9]{2}$")]
     pub target_value: Option<String>,
+    #[schema(max_length = 50)]
     pub unit: Option<String>,
     pub target_stage: Option<LabStage>,
     pub due_on: Option<NaiveDate>,
     #[schema(read_only)]
+    #[schema(max_length = 17, pattern = "^-?[0-9]{1,13}\\.[0-9]{2}$")]
     pub achieved_value: Option<String>,
     #[schema(read_only)]
+    #[schema(max_length = 2048)]
     pub evidence_url: Option<String>,
     #[schema(read_only)]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     #[schema(read_only)]
     #[serde(serialize_with = "optional_rfc3339")]
@@ -124,6 +131,7 @@ pub struct CommitmentInput {
     #[schema(value_type = Option<LabStage>)]
     pub target_stage: Option<String>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub due_on: Option<NaiveDate>,
 }
 
@@ -186,7 +194,7 @@ pub struct CommitmentPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = Option<LabStage>)]
     pub target_stage: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub due_on: Option<Option<NaiveDate>>,
 }

@@ -31,6 +31,39 @@ pub fn complete(doc: &mut OpenApi) {
     add_reference_example(doc);
     reference_page_items(doc);
     allow_empty_cursors(doc);
+    declare_workbooks_binary(doc);
+    super::document_limits::complete(doc);
+}
+
+/// A workbook (XLSX) is bytes, not text: its schema says `format: binary`, which
+/// generated clients read as a file (openapi-python-client, with the workbook's media type
+/// mapped to `application/octet-stream`), and the 3.0 rendition keeps.
+fn declare_workbooks_binary(doc: &mut OpenApi) {
+    use utoipa::openapi::{KnownFormat, SchemaFormat};
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            let requests = operation
+                .request_body
+                .iter_mut()
+                .flat_map(|body| body.content.iter_mut());
+            let responses = operation
+                .responses
+                .responses
+                .values_mut()
+                .filter_map(|response| match response {
+                    RefOr::T(response) => Some(response.content.iter_mut()),
+                    RefOr::Ref(_) => None,
+                })
+                .flatten();
+            for (media_type, content) in requests.chain(responses) {
+                if media_type == crate::http::xlsx::CONTENT_TYPE
+                    && let Some(RefOr::T(Schema::Object(file))) = content.schema.as_mut()
+                {
+                    file.format = Some(SchemaFormat::KnownFormat(KnownFormat::Binary));
+                }
+            }
+        }
+    }
 }
 
 /// `cursor=` (empty) starts cursor mode, so validators (openapi-core) must not refuse an
@@ -53,11 +86,12 @@ fn allow_empty_cursors(doc: &mut OpenApi) {
 }
 
 /// The committed document is served from wherever the API runs: `servers` is the root
-/// (the running server substitutes `INOVIK_PUBLIC_URL`, see [`served`]). The probes
-/// outside `/api/v1` take no credentials, said with an empty `security` rather than left
-/// unsaid, so gateways and linters do not guess.
+/// (the running server substitutes `INOVIK_PUBLIC_URL`, see [`served`]), and it is for
+/// the public (`x-internal: false`: an open registry anyone may read). The probes outside
+/// `/api/v1` take no credentials, said with an empty `security` rather than left unsaid,
+/// so gateways and linters do not guess.
 fn declare_servers_and_public_operations(doc: &mut OpenApi) {
-    doc.servers = Some(vec![Server::new("/")]);
+    doc.servers = Some(vec![public_server("/")]);
     for (path, item) in doc.paths.paths.iter_mut() {
         if path.starts_with("/api/v1/") {
             continue;
@@ -70,8 +104,14 @@ fn declare_servers_and_public_operations(doc: &mut OpenApi) {
 
 /// The document as a running server serves it: `servers` names its public URL.
 pub fn served(mut doc: OpenApi, public_url: &str) -> OpenApi {
-    doc.servers = Some(vec![Server::new(public_url)]);
+    doc.servers = Some(vec![public_server(public_url)]);
     doc
+}
+
+fn public_server(url: &str) -> Server {
+    let mut server = Server::new(url);
+    server.extensions = Some(Extensions::from_iter([("x-internal", false)]));
+    server
 }
 
 /// A list's page envelope (`Page_Innovation`) refers to its item's schema instead of
@@ -358,11 +398,15 @@ fn accept_json_merge_patches(doc: &mut OpenApi) {
 
 /// Any operation answers 414 to a path and query longer than
 /// [`crate::http::limits::MAX_URI_BYTES`] and 431 to headers over
-/// [`crate::http::limits::MAX_HEADER_BYTES`].
+/// [`crate::http::limits::MAX_HEADER_BYTES`], and 500 to a fault nobody expected.
 fn document_request_limits(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
         for operation in operations_mut(item) {
-            for (status, component) in [("414", "UriTooLong"), ("431", "HeadersTooLarge")] {
+            for (status, component) in [
+                ("414", "UriTooLong"),
+                ("431", "HeadersTooLarge"),
+                ("500", "InternalError"),
+            ] {
                 operation
                     .responses
                     .responses
@@ -410,7 +454,7 @@ pub fn rate_limit_headers() -> [(&'static str, utoipa::openapi::header::Header);
                 .description(Some(
                     "Where the caller stands (draft-ietf-httpapi-ratelimit-headers): `r` \
                      requests remain, `t` seconds until the quota is full again. Counted per \
-                     server process.",
+                     server process; the health probes, never limited, do not send it.",
                 ))
                 .build(),
         ),

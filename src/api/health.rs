@@ -15,6 +15,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     #[schema(example = "ok")]
+    #[schema(max_length = 2, pattern = "^ok$")]
     pub status: &'static str,
 }
 

@@ -16,6 +16,7 @@ use super::innovations::InnovationInput;
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::spreadsheet;
+use crate::domain::text::optional_text;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::caller::RequestActor;
 use crate::http::list_query::QueryPairs;
@@ -96,8 +97,11 @@ pub struct ParsedFile {
     count: usize,
 }
 
-/// Reads the file: every row into an input, listing every bad one. A header that cannot be
-/// used is refused at once. `progress` hears each row as it is read.
+/// A reader of an uploaded file: [`parse`] (CSV) or [`parse_xlsx`].
+pub type FileReader = fn(&[u8], &dyn Fn(usize)) -> Result<ParsedFile, ApiError>;
+
+/// Reads a CSV file: every row into an input, listing every bad one. A header that cannot
+/// be used is refused at once. `progress` hears each row as it is read.
 pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiError> {
     let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
     let text = std::str::from_utf8(bytes)
@@ -120,6 +124,49 @@ pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiEr
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
+    // The export's guard against formula injection is undone (`'=x` back to `=x`).
+    let records = reader.into_records().map(|record| {
+        record
+            .map(|cells| cells.iter().map(unneutralise).collect())
+            .map_err(|_| "csv_invalid")
+    });
+    parse_table(headers, records, progress)
+}
+
+/// Reads the first sheet of an XLSX workbook as [`parse`] reads a CSV file (the same
+/// columns and rules; cells are taken as they are: an XLSX export guards nothing).
+pub fn parse_xlsx(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiError> {
+    let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
+    let mut table = crate::http::xlsx::read_table(bytes)
+        .ok_or_else(|| refuse(vec![RowError::new(1, "", "xlsx_invalid")]))?
+        .into_iter();
+    let headers: Vec<String> = table
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    // Excel keeps a sheet rectangular: trailing empty header cells are no columns.
+    let width = headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |last| last + 1);
+    let headers = headers[..width].to_vec();
+    let records = table.map(move |mut cells| {
+        cells.resize(width, String::new());
+        Ok(cells)
+    });
+    parse_table(headers, records, progress)
+}
+
+/// The rows of a table whose first row was `headers`, each record's cells in column order
+/// (or the code of why the record could not be read).
+fn parse_table(
+    headers: Vec<String>,
+    records: impl Iterator<Item = Result<Vec<String>, &'static str>>,
+    progress: &dyn Fn(usize),
+) -> Result<ParsedFile, ApiError> {
+    let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
     let mut errors = Vec::new();
     for (index, header) in headers.iter().enumerate() {
         if !READ.contains(&header.as_str()) && !IGNORED.contains(&header.as_str()) {
@@ -139,7 +186,7 @@ pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiEr
     let mut rows = Vec::new();
     let mut bad_rows = Vec::new();
     let mut count = 0;
-    for (index, record) in reader.records().enumerate() {
+    for (index, record) in records.enumerate() {
         let row = index + 2;
         count = index + 1;
         if count > MAX_ROWS {
@@ -148,16 +195,12 @@ pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiEr
         progress(count);
         let record = match record {
             Ok(record) => record,
-            Err(_) => {
-                errors.push(RowError::new(row, "", "csv_invalid"));
+            Err(code) => {
+                errors.push(RowError::new(row, "", code));
                 continue;
             }
         };
-        let cells: HashMap<&str, String> = headers
-            .iter()
-            .map(String::as_str)
-            .zip(record.iter().map(unneutralise))
-            .collect();
+        let cells: HashMap<&str, String> = headers.iter().map(String::as_str).zip(record).collect();
         match parse_row(row, &cells) {
             Ok(parsed) => rows.push(parsed),
             Err(row_errors) => {
@@ -200,6 +243,9 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
+    // Free text is taken as the cell has it (a leading tab or space included), so an
+    // export imported again reproduces it; a blank cell is null, as the API stores it.
+    let free_text = |column: &str| optional_text(cells.get(column).cloned());
     let mut errors = Vec::new();
     // Text with U+0000 cannot be stored (PostgreSQL refuses it); name the cell.
     for (column, value) in cells {
@@ -253,9 +299,9 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
         cohort_id: Some(1),
         agency_id: Some(1),
         name: text("name"),
-        acronym_expansion: text("acronym_expansion"),
+        acronym_expansion: free_text("acronym_expansion"),
         initiator_type: text("initiator_type"),
-        initiator_name: text("initiator_name"),
+        initiator_name: free_text("initiator_name"),
         form: text("form"),
         digital,
         government_affairs: text("government_affairs").map(|list| {
@@ -264,12 +310,12 @@ fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec
                 .filter(|a| !a.is_empty())
                 .collect()
         }),
-        problem: text("problem"),
-        approach: text("approach"),
-        goals: text("goals"),
-        benefits: text("benefits"),
-        results: text("results"),
-        beneficiaries: text("beneficiaries"),
+        problem: free_text("problem"),
+        approach: free_text("approach"),
+        goals: free_text("goals"),
+        benefits: free_text("benefits"),
+        results: free_text("results"),
+        beneficiaries: free_text("beneficiaries"),
         beneficiaries_target,
         trial_on,
         status: Some(text("status").unwrap_or_else(|| "draft".into())),
@@ -460,9 +506,10 @@ pub struct ImportParams {
     dry_run: Option<bool>,
 }
 
-/// Import innovations from CSV
+/// Import innovations from CSV or XLSX
 ///
-/// Administrators only. The body is CSV (UTF-8, `,` or `;`) with the export's columns:
+/// Administrators only. The body is CSV (UTF-8, `,` or `;`) or an XLSX workbook (its first
+/// sheet) with the export's columns:
 /// agencies by `agency_code`; `id`, `version`, timestamps and names of the agency and cohort
 /// are ignored; `lab_stage` is optional (default `drum_up`). Import only creates. Every row
 /// is checked and every bad row listed (`row_errors`, 422); otherwise all rows are created in
@@ -472,8 +519,11 @@ pub struct ImportParams {
     tag = "innovations",
     operation_id = "import_innovations",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
-        example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
+    request_body(content(
+        (String = "text/csv",
+            example = "name,agency_code,initiator_type,form,lab_stage\nELEGAN,BAG-HUKUM,agency,governance,delivery\n"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses(
         (status = 200, description = "Dry run: every row is good", body = ImportReport),
         (status = 201, description = "Imported", body = ImportReport),
@@ -506,14 +556,18 @@ pub async fn import_innovations(
                 .trim()
                 .to_ascii_lowercase()
         });
-    if essence.as_deref() != Some("text/csv") {
-        return Err(ApiError::UnsupportedMediaType {
-            expected: "text/csv",
-        });
-    }
+    let read: FileReader = match essence.as_deref() {
+        Some("text/csv") => parse,
+        Some(crate::http::xlsx::CONTENT_TYPE) => parse_xlsx,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            });
+        }
+    };
     let body = crate::http::json_body::read_limited(payload, state.config.csv_limit).await?;
     // Parsing a large file is CPU work: off the async workers.
-    let file = web::block(move || parse(&body, &|_| {}))
+    let file = web::block(move || read(&body, &|_| {}))
         .await
         .map_err(ApiError::internal)??;
     let report = import_file(&state, actor.write_context(), cohort_id, file, dry_run).await?;

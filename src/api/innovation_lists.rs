@@ -1,7 +1,7 @@
 //! The innovation list: its filters (shared with the stats), sorts, pages, cursors and
 //! CSV export.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -15,7 +15,7 @@ use crate::error::{ApiResult, FieldError};
 use crate::http::caller::{Caller, RequestActor};
 use crate::http::list_query::QueryPairs;
 use crate::http::pagination::{
-    CsvParams, ExportParams, ListControls, ListParams, Page, Presentation,
+    CsvParams, DelimiterParams, ExportParams, ListControls, ListParams, Page, Presentation,
 };
 use crate::policy::{self, Action};
 use crate::store::innovations::{self as store, InnovationFilters, InnovationList};
@@ -66,13 +66,13 @@ pub fn take_filters(query: &mut QueryPairs, caller: &Caller) -> InnovationFilter
     let date = |query: &mut QueryPairs, name: &str| {
         query
             .take(name)
-            .and_then(|text| match text.parse::<NaiveDate>() {
-                Ok(day) if crate::domain::dates::plausible(&day) => Some(day),
-                Ok(_) => {
+            .and_then(|text| match crate::domain::dates::parse_full_date(&text) {
+                Some(day) if crate::domain::dates::plausible(&day) => Some(day),
+                Some(_) => {
                     query.error(FieldError::new(name, "date_out_of_range"));
                     None
                 }
-                Err(_) => {
+                None => {
                     query.error(FieldError::new(name, "date_invalid"));
                     None
                 }
@@ -109,6 +109,7 @@ fn parse_list(
     Ok((filters, controls))
 }
 
+super::listing::list_handler!(
 /// List innovations
 ///
 /// Anonymous callers see launched innovations only (`delivery`, `display`). `Accept:
@@ -128,16 +129,11 @@ fn parse_list(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("")]
-pub async fn list_innovations(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let accepts_csv = super::accepts_csv(&req);
-    answer(&req, actor, &state, Presentation::PageOrCsv { accepts_csv }).await
-}
+list_innovations, "", |req| Presentation::PageOrCsv {
+    accepts_csv: super::accepts_csv(&req),
+});
 
+super::listing::list_handler!(
 /// Export innovations as CSV
 ///
 /// Every innovation the list's filters match, in its sort order, as one CSV file (UTF-8
@@ -147,7 +143,7 @@ pub async fn list_innovations(
 #[utoipa::path(
     tag = "innovations",
     operation_id = "export_innovations_csv",
-    params(ExportParams, InnovationListParams, InnovationSortParam),
+    params(ExportParams, DelimiterParams, InnovationListParams, InnovationSortParam),
     responses(
         (status = 200, description = "Every matching innovation", content_type = "text/csv",
             body = String,
@@ -156,14 +152,29 @@ pub async fn list_innovations(
     ),
     security((), ("bearer_auth" = []))
 )]
-#[get("/export.csv")]
-pub async fn export_innovations_csv(
-    req: HttpRequest,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    answer(&req, actor, &state, Presentation::CsvExport).await
-}
+export_innovations_csv, "/export.csv", |req| Presentation::CsvExport);
+
+super::listing::list_handler!(
+/// Export innovations as XLSX
+///
+/// Every innovation the list's filters match, in its sort order, as an Excel workbook: one
+/// sheet with the CSV export's columns, cells typed (numbers, booleans, text; text is
+/// never run as a formula). More rows than a worksheet holds (1,048,575 below the header)
+/// is a 422 that points to `export.csv`.
+#[utoipa::path(
+    tag = "innovations",
+    operation_id = "export_innovations_xlsx",
+    params(ExportParams, InnovationListParams, InnovationSortParam),
+    responses(
+        (status = 200, description = "Every matching innovation, one row each",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"innovations.xlsx\""))),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+export_innovations_xlsx, "/export.xlsx", |req| Presentation::XlsxExport);
 
 async fn answer(
     req: &HttpRequest,

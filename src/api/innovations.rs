@@ -16,6 +16,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(super::innovation_lists::list_innovations)
         .service(super::innovation_lists::export_innovations_csv)
+        .service(super::innovation_lists::export_innovations_xlsx)
         .service(create_innovation)
         .service(super::import::import_innovations)
         .service(super::stage_transitions::move_innovations)
@@ -46,31 +47,45 @@ pub struct Innovation {
     pub id: i64,
     pub cohort_id: i64,
     #[schema(read_only)]
+    #[schema(max_length = 200)]
     pub cohort_name: String,
     pub agency_id: i64,
     #[schema(read_only)]
+    #[schema(max_length = 32)]
     pub agency_code: String,
     #[schema(read_only)]
+    #[schema(max_length = 200)]
     pub agency_name: String,
     /// Unique within its cohort.
+    #[schema(max_length = 200)]
     pub name: String,
     /// What the name stands for (ELEGAN: Elektronik Legal Drafting).
+    #[schema(max_length = 300)]
     pub acronym_expansion: Option<String>,
     pub initiator_type: InitiatorType,
+    #[schema(max_length = 200)]
     pub initiator_name: Option<String>,
     pub form: InnovationForm,
     pub digital: bool,
     /// Government affairs (urusan pemerintahan) the innovation serves.
+    #[schema(value_type = Vec<GovernmentAffair>, max_items = 20)]
     pub government_affairs: Vec<String>,
+    #[schema(max_length = 10000)]
     pub problem: Option<String>,
     /// The design: how it works.
+    #[schema(max_length = 10000)]
     pub approach: Option<String>,
+    #[schema(max_length = 10000)]
     pub goals: Option<String>,
+    #[schema(max_length = 10000)]
     pub benefits: Option<String>,
+    #[schema(max_length = 10000)]
     pub results: Option<String>,
     /// Who benefits, in words (e.g. 1.000 UMKM).
+    #[schema(max_length = 10000)]
     pub beneficiaries: Option<String>,
     /// How many are to benefit.
+    #[schema(minimum = 0, maximum = 1000000000)]
     pub beneficiaries_target: Option<i64>,
     pub trial_on: Option<NaiveDate>,
     /// Set when the innovation reaches `delivery`.
@@ -142,7 +157,12 @@ pub struct InnovationInput {
     #[validate(required, range(min = 1))]
     #[schema(required = true, nullable = false, value_type = i64, minimum = 1)]
     pub agency_id: Option<i64>,
-    #[validate(required, length(min = 1, max = rules::NAME_MAX), custom(function = "not_blank"))]
+    #[validate(
+        required,
+        length(min = 1, max = rules::NAME_MAX),
+        custom(function = "not_blank"),
+        custom(function = "rules::validate_stored_name")
+    )]
     #[schema(required = true, nullable = false, value_type = String, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[validate(length(min = 1, max = rules::ACRONYM_EXPANSION_MAX), custom(function = "not_blank"))]
@@ -186,6 +206,7 @@ pub struct InnovationInput {
     #[schema(minimum = 0, maximum = 1000000000)]
     pub beneficiaries_target: Option<i64>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub trial_on: Option<NaiveDate>,
     /// Absent or null on create: `draft`.
     #[validate(required, custom(function = "InnovationStatus::validate"))]
@@ -315,7 +336,7 @@ pub struct InnovationPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(required = false, value_type = Option<i64>, minimum = 0, maximum = 1000000000)]
     pub beneficiaries_target: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub trial_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]

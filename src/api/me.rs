@@ -24,9 +24,11 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct Me {
     /// `user` (a person) or `client` (a machine client).
     #[schema(example = "user")]
+    #[schema(max_length = 6, pattern = "^(user|client)$")]
     pub kind: String,
     pub id: i64,
     /// Username or client id.
+    #[schema(max_length = 64)]
     pub name: String,
     pub role: Role,
     pub agency_id: Option<i64>,

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cohorts;
 pub mod commitments;
 pub mod document;
+pub mod document_limits;
 pub mod government_affair;
 pub mod health;
 pub mod idempotency;
@@ -110,7 +111,7 @@ impl AppState {
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
             problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
             problems::OAuthError, problems::IdempotencyConflict, problems::UriTooLong,
-            problems::HeadersTooLarge,
+            problems::HeadersTooLarge, problems::InternalError,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -156,7 +157,13 @@ impl utoipa::Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "An access token from POST /api/v1/auth/token (valid one hour).",
+                        "An access token from POST /api/v1/auth/token (valid one hour by \
+                         default, at most a day). A JWS validated as RFC8725 (JSON Web Token \
+                         Best Current Practices) advises: one algorithm only, HS256 with a key \
+                         of at least 256 bits (`alg: none` and any other algorithm are \
+                         refused), and the issuer, audience, expiry and not-before claims \
+                         always checked (30 seconds of clock skew allowed). Tokens are not \
+                         explicitly typed (RFC8725 section 3.11).",
                     ))
                     .build(),
             ),

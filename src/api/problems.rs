@@ -143,3 +143,11 @@ pub struct UriTooLong(Problem);
     "detail": "the request headers are larger than 16384 bytes in all",
     "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct HeadersTooLarge(Problem);
+
+/// An unexpected fault: logged with the request id, answered without any internals.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/internal", "title": "Internal server error",
+    "status": 500, "detail": "an unexpected error occurred; it has been logged",
+    "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct InternalError(Problem);

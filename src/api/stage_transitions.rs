@@ -29,11 +29,16 @@ pub struct StageTransition {
     pub to_stage: LabStage,
     #[serde(serialize_with = "super::rfc3339")]
     pub occurred_at: DateTime<Utc>,
+    #[schema(max_length = 9, pattern = "^(user|client|system|anonymous)$")]
     pub actor_type: String,
     /// Username or client id of who moved it; left out for the public.
+    #[schema(max_length = 64)]
     pub actor_name: Option<String>,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
+    #[schema(max_length = 2048)]
     pub evidence_url: Option<String>,
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     pub launched_on: Option<NaiveDate>,
 }
@@ -91,6 +96,7 @@ pub struct TransitionRequest {
     pub reason: Option<String>,
     /// Only when moving to `delivery`; defaults to today in the region's time zone.
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub launched_on: Option<NaiveDate>,
 }
 
@@ -115,6 +121,7 @@ pub struct BulkTransitionRequest {
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
+    #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub launched_on: Option<NaiveDate>,
 }
 
@@ -125,6 +132,7 @@ pub struct BulkTransitionRequest {
     "actor_name": "admin", "note": "Peluncuran tahap Deliveri oleh Bupati", "evidence_url": null,
     "reason": null, "launched_on": "2016-10-12"}]}))]
 pub struct BulkTransitionResult {
+    #[schema(max_items = 500)]
     pub transitions: Vec<StageTransition>,
 }
 

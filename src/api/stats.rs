@@ -46,9 +46,12 @@ pub struct StatsParams {
 #[schema(example = json!({"key": "BAG-HUKUM", "label": "Bagian Hukum Sekretariat Daerah Kabupaten Kebumen", "count": 4}))]
 pub struct GroupCount {
     /// The group's value: agency code, cohort id, stage, form, kind, `true`/`false`.
+    #[schema(max_length = 32)]
     pub key: String,
     /// Its name for people (agency or cohort name; else the key).
+    #[schema(max_length = 200)]
     pub label: String,
+    #[schema(minimum = 0)]
     pub count: i64,
 }
 
@@ -57,7 +60,9 @@ pub struct GroupCount {
 #[schema(example = json!({"group_by": "lab_stage", "total": 182, "groups": [
     {"key": "delivery", "label": "delivery", "count": 150}, {"key": "design", "label": "design", "count": 32}]}))]
 pub struct InnovationStats {
+    #[schema(value_type = StatsGroup)]
     pub group_by: String,
+    #[schema(minimum = 0)]
     pub total: i64,
     /// Largest first.
     pub groups: Vec<GroupCount>,

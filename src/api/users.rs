@@ -27,7 +27,9 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct User {
     #[schema(read_only)]
     pub id: i64,
+    #[schema(max_length = 64)]
     pub username: String,
+    #[schema(max_length = 200)]
     pub display_name: String,
     pub role: Role,
     /// The agency an `agency_editor` acts for.

@@ -17,6 +17,18 @@ pub const MIN_SECRET_BYTES: usize = 32;
 /// checking it.
 const LEEWAY_SECONDS: u64 = 30;
 
+/// Longest access-token lifetime (`INOVIK_ACCESS_TOKEN_SECONDS`): a day. Access tokens
+/// are meant to be short-lived (RFC 8725, OWASP API2); refresh tokens carry a session on.
+pub const MAX_LIFETIME_SECONDS: i64 = 24 * 3600;
+
+/// Longest issuer and audience (`INOVIK_JWT_ISSUER`, `INOVIK_JWT_AUDIENCE`): visible
+/// ASCII, so that a token's length is bounded ([`MAX_TOKEN_LEN`]).
+pub const MAX_CLAIM_LEN: usize = 100;
+
+/// Longest access token issued, whatever the subject, agency, issuer and audience (the
+/// test below issues the longest one).
+pub const MAX_TOKEN_LEN: usize = 1024;
+
 /// Who a token was issued to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
@@ -89,6 +101,21 @@ impl TokenKeys {
                 "the JWT secret must be at least {MIN_SECRET_BYTES} bytes"
             ));
         }
+        for (name, value) in [("issuer", issuer), ("audience", audience)] {
+            if value.is_empty()
+                || value.len() > MAX_CLAIM_LEN
+                || !value.bytes().all(|b| b.is_ascii_graphic())
+            {
+                return Err(format!(
+                    "the JWT {name} must be 1 to {MAX_CLAIM_LEN} visible ASCII characters"
+                ));
+            }
+        }
+        if !(1..=MAX_LIFETIME_SECONDS).contains(&lifetime_seconds) {
+            return Err(format!(
+                "the access-token lifetime must be 1 to {MAX_LIFETIME_SECONDS} seconds"
+            ));
+        }
         let encoding = EncodingKey::from_secret(secret).map_err(|e| e.to_string())?;
         let decoding = DecodingKey::from_secret(secret).map_err(|e| e.to_string())?;
         // Only HS256: `alg: none` and algorithm confusion are refused by construction.
@@ -150,5 +177,29 @@ impl TokenKeys {
             subject: Subject::parse(&data.claims.sub)?,
             sign_in: data.claims.sid,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_token_fits_its_bound() {
+        let claim = "\"".repeat(MAX_CLAIM_LEN);
+        let keys = TokenKeys::new(&[7; 32], &claim, &claim, MAX_LIFETIME_SECONDS).unwrap();
+        // Client ids are `ck_` and 16 hex digits; sign-ins 16 random bytes in base64url.
+        let subject = Subject::Client("ck_0123456789abcdef".into());
+        let token = keys.issue_in(
+            &subject,
+            Role::AgencyEditor,
+            Some(i64::MIN),
+            Some(&"s".repeat(22)),
+        );
+        assert!(token.len() <= MAX_TOKEN_LEN, "{}", token.len());
+        assert!(keys.verify(&token).is_some());
+        for (issuer, lifetime) in [("", 60), ("a b", 60), ("inovik", 0), ("inovik", 86_401)] {
+            assert!(TokenKeys::new(&[7; 32], issuer, "aud", lifetime).is_err());
+        }
     }
 }

@@ -6,11 +6,13 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-/// The representation a list is asked for (`Accept: text/csv` or `?format=csv`).
+/// The representation a list is asked for (`Accept: text/csv` or `?format=csv`, or an
+/// `export.csv` / `export.xlsx` operation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
     Csv { semicolon: bool },
+    Xlsx,
 }
 
 /// A sort order a list offers: `field` ascending or `-field` descending, `id` breaking ties.

@@ -16,6 +16,13 @@ pub fn normalise_name(text: &str) -> String {
     visible.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Optional text as it is stored: a value with nothing but whitespace in it is absent
+/// (`null`), so that an export's empty cell and the value agree; any other text is kept
+/// exactly as sent, surrounding spaces and all (a spreadsheet round trip reproduces it).
+pub fn optional_text(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.trim().is_empty())
+}
+
 /// The form names are compared in for uniqueness: the normalised name, folded by
 /// compatibility (NFKC: full-width `ＥＬＥＧＡＮ` is `ELEGAN`) and case (lower-case, then
 /// NFKC again, an approximation of Unicode's NFKC_Casefold). `ELEGAN`, `ELEGAN `,

@@ -4,6 +4,7 @@
 //! fields, ...); the mapping to an HTTP status and a problem body happens here, once.
 
 mod database;
+pub mod limits;
 mod messages;
 mod messages_id;
 mod validation;
@@ -26,9 +27,14 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 #[schema(example = json!({"row": 7, "column": "agency_code", "code": "agency_not_found",
     "message": "no agency with this code exists"}))]
 pub struct RowError {
+    /// At most `api::import::MAX_ROWS` + 2: the header, the rows, and the one too many.
+    #[schema(value_type = i64, minimum = 1, maximum = 20002)]
     pub row: usize,
+    #[schema(max_length = 200)]
     pub column: String,
+    #[schema(max_length = 200)]
     pub code: String,
+    #[schema(max_length = 1000)]
     pub message: String,
 }
 
@@ -50,10 +56,13 @@ impl RowError {
 pub struct FieldError {
     /// Dotted path of the field in the request body (`second_party.nip`,
     /// `commitments.2.unit`) or the name of the query parameter.
+    #[schema(max_length = 200)]
     pub field: String,
     /// Stable machine-readable code; frontends may show their own text for it.
+    #[schema(max_length = 200)]
     pub code: String,
     /// Human-readable explanation, in English or (with `Accept-Language: id`) Indonesian.
+    #[schema(max_length = 1000)]
     pub message: String,
     /// What the catalogue fills in (`max`, `allowed`, ...), to render another language;
     /// `None` for a message of its own that the catalogue cannot render.
@@ -113,10 +122,13 @@ pub struct MoveFailure {
     pub innovation_id: i64,
     /// `not_found`, `forbidden`, `innovation_archived`, `transition_not_allowed`,
     /// `reason_required`, ...
+    #[schema(max_length = 200)]
     pub code: String,
+    #[schema(max_length = 1000)]
     pub message: String,
     /// Where this innovation may go from its stage (when the move was not allowed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::domain::lab_stage::LabStage>, max_items = 5)]
     pub allowed_next_stages: Vec<String>,
 }
 
@@ -131,46 +143,52 @@ pub struct MoveFailure {
 pub struct Problem {
     /// URI identifying the kind of problem.
     #[serde(rename = "type")]
-    #[schema(format = Uri)]
+    #[schema(format = Uri, max_length = 100, pattern = "^https://inovik\\.example/problems/[a-z0-9-]+$")]
     pub problem_type: String,
     /// Short summary of the kind of problem.
+    #[schema(max_length = 100)]
     pub title: String,
     /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     /// Explanation of this occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
     pub detail: Option<String>,
     /// The request path this problem occurred on.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 4096)]
     pub instance: Option<String>,
     /// The request id (also in the `X-Request-Id` header and the server's logs).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 128, pattern = "^[A-Za-z0-9._:-]+$")]
     pub request_id: Option<String>,
-    /// Every bad field, for 400 and 422 (and the field at fault for some 409s).
+    /// Every bad field, for 400 and 422 (and the field at fault for some 409s); the first
+    /// 100 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 100)]
     pub errors: Vec<FieldError>,
     /// On the token endpoint: the RFC 6749 error code (`invalid_grant`, `invalid_client`,
     /// `invalid_request`, `unsupported_grant_type`, `slow_down`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_length = 200, pattern = "^[a-z_]+$")]
     pub error: Option<String>,
     /// On a refused stage move: where the innovation may go from its stage.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Vec<String>, example = json!(["drum_up", "diagnose", "delivery"]))]
+    #[schema(nullable = false, value_type = Vec<crate::domain::lab_stage::LabStage>, max_items = 5, example = json!(["drum_up", "diagnose", "delivery"]))]
     pub allowed_next_stages: Option<Vec<String>>,
     /// On a refused import: every bad row, with its spreadsheet row number (the header is
-    /// row 1) and column.
+    /// row 1) and column; the first 1000 of them.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Vec<RowError>)]
+    #[schema(nullable = false, value_type = Vec<RowError>, max_items = 1000)]
     pub row_errors: Option<Vec<RowError>>,
     /// On a refused bulk stage move: why each innovation could not move (none moved).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 500)]
     pub failures: Option<Vec<MoveFailure>>,
     /// On the token endpoint: the RFC 6749 error description.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_length = 1000)]
     pub error_description: Option<String>,
 }
 
@@ -466,6 +484,7 @@ impl ApiError {
                 _ => None,
             },
         }
+        .bounded()
     }
 }
 

@@ -68,18 +68,21 @@ fn cell(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => neutralise(s),
-        Value::Array(items) => neutralise(
-            &items
-                .iter()
-                .map(|item| match item {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("|"),
-        ),
+        Value::Array(items) => neutralise(&joined(items)),
         Value::Object(_) => neutralise(&value.to_string()),
     }
+}
+
+/// A list in one cell: its items joined with `|` (the XLSX export writes them alike).
+pub fn joined(items: &[Value]) -> String {
+    items
+        .iter()
+        .map(|item| match item {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// OWASP's advice against CSV injection: text starting with `=`, `+`, `-`, `@`, tab or CR

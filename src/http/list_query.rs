@@ -3,12 +3,16 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::domain::labels::Labelled;
 use crate::error::{ApiError, FieldError};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
 /// Longest `q` accepted.
 pub const MAX_Q_LEN: usize = 100;
+/// Longest instant accepted: RFC 3339 to the nanosecond with an offset,
+/// `2016-10-12T10:00:00.123456789+07:00` (chrono would read any number of digits).
+pub const MAX_DATETIME_LEN: usize = 35;
 
 /// The query string as name/value pairs, consumed by typed getters.
 pub struct QueryPairs {
@@ -107,8 +111,17 @@ impl QueryPairs {
         }
     }
 
+    /// An RFC 3339 instant, at most [`MAX_DATETIME_LEN`] characters long.
     pub fn take_datetime(&mut self, name: &str) -> Option<NaiveDateTime> {
         let value = self.take(name)?;
+        if value.len() > MAX_DATETIME_LEN {
+            self.error(FieldError::with_message(
+                name,
+                "too_long",
+                format!("must be at most {MAX_DATETIME_LEN} characters long"),
+            ));
+            return None;
+        }
         match DateTime::parse_from_rfc3339(&value) {
             Ok(at) => Some(at.with_timezone(&Utc).naive_utc()),
             Err(_) => {
@@ -118,8 +131,9 @@ impl QueryPairs {
         }
     }
 
-    /// A comma-separated list of values, each checked by `parse`.
-    pub fn take_list<T>(
+    /// A comma-separated list of values, each checked by `parse`. It names at most as
+    /// many values as `T` has (the document's `maxItems`): more is a 422 `too_many_values`.
+    pub fn take_list<T: Labelled>(
         &mut self,
         name: &str,
         parse: impl Fn(&str) -> Option<T>,
@@ -132,6 +146,18 @@ impl QueryPairs {
             return None;
         }
         let value = values.join(",");
+        let count = value.split(',').count();
+        if count > T::ALL.len() {
+            self.error(FieldError::with_message(
+                name,
+                "too_many_values",
+                format!(
+                    "names {count} values; there are {} to choose from",
+                    T::ALL.len()
+                ),
+            ));
+            return None;
+        }
         let mut items = Vec::new();
         for part in value.split(',') {
             match parse(part.trim()) {

@@ -16,3 +16,4 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
 pub mod security_headers;
+pub mod xlsx;

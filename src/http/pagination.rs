@@ -10,8 +10,10 @@ pub use crate::domain::paging::{
 };
 use crate::error::FieldError;
 
-/// Longest `cursor` accepted; the server's own are far shorter.
-pub const MAX_CURSOR_LEN: usize = 512;
+/// Longest `cursor` accepted, and issued: a cursor is base64url JSON of the sort, the last
+/// row's sort key and its id, and the longest key is a 200-character name of characters
+/// JSON escapes to six bytes each (the test below writes it).
+pub const MAX_CURSOR_LEN: usize = 2048;
 
 /// How a list answers, which decides the parameters it takes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,6 +26,8 @@ pub enum Presentation {
     /// Every matching row as CSV: the `export.csv` operations, which take no paging (a
     /// `page`, `per_page` or `cursor` there is an unknown parameter, not silently ignored).
     CsvExport,
+    /// Every matching row as an XLSX workbook: the `export.xlsx` operations (no paging).
+    XlsxExport,
 }
 
 /// Takes the parameters every list takes out of `query`.
@@ -32,7 +36,10 @@ pub fn take_controls<F: SortField>(
     default_sort: Sort<F>,
     presentation: Presentation,
 ) -> ListControls<F> {
-    let paged = presentation != Presentation::CsvExport;
+    let paged = matches!(
+        presentation,
+        Presentation::JsonPage | Presentation::PageOrCsv { .. }
+    );
     let page = paged
         .then(|| query.take_i64("page", 1, i64::from(i32::MAX)))
         .flatten();
@@ -64,11 +71,14 @@ pub fn take_controls<F: SortField>(
         .filter(|q| !q.is_empty());
     let updated_since = query.take_datetime("updated_since");
     let csv = match presentation {
-        Presentation::JsonPage => false,
+        Presentation::JsonPage | Presentation::XlsxExport => false,
         Presentation::CsvExport => true,
         Presentation::PageOrCsv { accepts_csv } => take_format(query, accepts_csv),
     };
-    let semicolon = presentation != Presentation::JsonPage && take_semicolon(query);
+    let semicolon = matches!(
+        presentation,
+        Presentation::PageOrCsv { .. } | Presentation::CsvExport
+    ) && take_semicolon(query);
     let page = page_request(
         query,
         page,
@@ -82,10 +92,10 @@ pub fn take_controls<F: SortField>(
         sort,
         q,
         updated_since,
-        format: if csv {
-            Format::Csv { semicolon }
-        } else {
-            Format::Json
+        format: match (presentation, csv) {
+            (Presentation::XlsxExport, _) => Format::Xlsx,
+            (_, true) => Format::Csv { semicolon },
+            (_, false) => Format::Json,
         },
     }
 }
@@ -137,7 +147,7 @@ pub struct ListParams {
     /// Opaque keyset cursor from `next_cursor` (cursor mode; `page` and `total` are null).
     /// An empty value starts cursor mode from the first row. (Cursors are base64url JSON,
     /// so they start with `eyJ`; the pattern says so to validators and generated clients.)
-    #[param(max_length = 512, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
+    #[param(max_length = 2048, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
     cursor: Option<String>,
     /// Case-insensitive free-text search.
     #[param(max_length = 100)]
@@ -166,8 +176,8 @@ pub enum ListFormat {
     Csv,
 }
 
-/// The parameters of an `export.csv` operation besides its list's filters and sort: the
-/// list's without paging, and the separator.
+/// The parameters of an `export.csv` or `export.xlsx` operation besides its list's
+/// filters and sort: the list's without paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -177,6 +187,13 @@ pub struct ExportParams {
     q: Option<String>,
     /// Only records changed at or after this instant, archived ones included (for sync).
     updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The separator of an `export.csv` operation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct DelimiterParams {
     /// CSV separator; `semicolon` suits Indonesian-locale Excel.
     #[param(inline)]
     delimiter: Option<CsvDelimiter>,
@@ -192,13 +209,19 @@ pub enum CsvDelimiter {
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
+    /// At most `per_page` of them.
+    #[schema(max_items = 100)]
     pub items: Vec<T>,
     /// The page number (null in cursor mode).
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub page: Option<i64>,
+    #[schema(minimum = 1, maximum = 100)]
     pub per_page: i64,
     /// How many rows match in all (null in cursor mode).
+    #[schema(minimum = 0)]
     pub total: Option<i64>,
     /// Pass as `cursor` to get the rows after this page; null on the last page.
+    #[schema(max_length = 2048, pattern = "^eyJ[A-Za-z0-9_-]*$")]
     pub next_cursor: Option<String>,
 }
 
@@ -299,7 +322,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 100, example = 20)]
     per_page: Option<i64>,
     /// Opaque keyset cursor from `next_cursor`; empty starts cursor mode.
-    #[param(max_length = 512, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
+    #[param(max_length = 2048, pattern = "^(eyJ[A-Za-z0-9_-]*)?$")]
     cursor: Option<String>,
 }
 
@@ -356,4 +379,22 @@ pub fn sub_collection_controls(
         updated_since: None,
         format: Format::Json,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_cursor_the_server_issues_is_taken_back() {
+        // A 200-character name of control characters, each escaped to `\u0001` in JSON.
+        let cursor = CursorPosition {
+            sort: "-launched_on".into(),
+            key: serde_json::Value::String("\u{1}".repeat(200)),
+            id: i64::MIN,
+        }
+        .encode();
+        assert!(cursor.len() <= MAX_CURSOR_LEN, "{}", cursor.len());
+        assert!(cursor.starts_with("eyJ"));
+    }
 }

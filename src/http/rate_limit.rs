@@ -39,6 +39,10 @@ pub struct TokenChecked(pub Option<crate::auth::Verified>);
 pub const RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 pub const RATE_LIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 
+/// Longest `RateLimit` or `RateLimit-Policy` value: a policy's name, a count of at most
+/// `u32::MAX` and a window of 60 seconds (`"anonymous";q=4294967295;w=60`).
+pub const MAX_FIELD_LEN: usize = 29;
+
 /// Keys tracked before stale ones are dropped (a key is stale once its quota is full).
 const KEYS_BEFORE_CLEANUP: usize = 10_000;
 
@@ -228,5 +232,15 @@ mod tests {
         assert_eq!(policy.policy_field(), "\"signed-in\";q=600;w=60");
         assert_eq!(round_up_seconds(Duration::from_millis(100)), 1);
         assert_eq!(round_up_seconds(Duration::from_millis(2001)), 3);
+    }
+
+    #[test]
+    fn the_fields_are_never_longer_than_declared() {
+        for name in ["signed-in", "anonymous"] {
+            let policy = Policy::new(name, u32::MAX);
+            let state = format!("\"{name}\";r={};t={}", u32::MAX, policy.reset_seconds(0));
+            assert!(policy.policy_field().len() <= MAX_FIELD_LEN);
+            assert!(state.len() <= MAX_FIELD_LEN, "{state}");
+        }
     }
 }

@@ -4,12 +4,12 @@ use diesel::prelude::*;
 
 use super::audited_update;
 use super::cursor::cursor_key;
-use super::listing::Listing;
+use super::listing::{Fingerprint, Listing};
 use crate::db::schema::agencies;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agency::{AgencyDraft, AgencyKind};
 use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
-use crate::domain::text::{like_pattern_contains, search_text};
+use crate::domain::text::{like_pattern_contains, optional_text, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
@@ -70,15 +70,16 @@ impl AgencyValues {
         Self {
             code: draft.code,
             name: draft.name,
-            short_name: draft.short_name,
+            // Blank optional text is stored as null (domain::text::optional_text).
+            short_name: optional_text(draft.short_name),
             kind: draft.kind.as_str().to_owned(),
             parent_id: draft.parent_id,
             region_code: draft.region_code,
-            head_name: draft.head_name,
+            head_name: optional_text(draft.head_name),
             head_nip: draft.head_nip.map(|nip| nip.into_string()),
-            head_title: draft.head_title,
-            address: draft.address,
-            phone: draft.phone,
+            head_title: optional_text(draft.head_title),
+            address: optional_text(draft.address),
+            phone: optional_text(draft.phone),
             email: draft.email,
             active: draft.active,
             search_text,
@@ -208,6 +209,20 @@ impl Listing for AgencyList {
                 .count()
                 .get_result(conn)?,
         )
+    }
+
+    fn fingerprint(
+        conn: &mut DbConnection,
+        filters: &AgencyFilters,
+        controls: &ListControls<AgencySort>,
+    ) -> ApiResult<Option<Fingerprint>> {
+        let matching = filtered(filters, controls.q.as_deref(), controls.updated_since)
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(agencies::updated_at),
+            ))
+            .get_result(conn)?;
+        Fingerprint::read(conn, matching)
     }
 
     fn page(

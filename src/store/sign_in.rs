@@ -11,8 +11,9 @@ use crate::db::DbConnection;
 use crate::db::schema::sign_in_failures;
 use crate::error::ApiResult;
 
-/// How long a block lasts after the free failures: doubling per failure, at most this.
-const MAX_BLOCK_SECONDS: i64 = 15 * 60;
+/// How long a block lasts after the free failures: doubling per failure, at most this;
+/// and the longest `Retry-After` a throttle answers (the document's bound).
+pub const MAX_BLOCK_SECONDS: i64 = 15 * 60;
 /// Failures older than this are forgotten.
 const FORGET_AFTER_SECONDS: i64 = 15 * 60;
 
@@ -61,10 +62,11 @@ pub fn blocked_for(conn: &mut DbConnection, throttles: &[Throttle]) -> ApiResult
 }
 
 /// Whole seconds from `now` to `until`, rounded up (a client that waits `Retry-After`
-/// seconds must find the block over), at least one.
+/// seconds must find the block over), at least one and at most [`MAX_BLOCK_SECONDS`]
+/// (`until` may come from a replica whose clock is ahead).
 fn seconds_until(now: chrono::NaiveDateTime, until: chrono::NaiveDateTime) -> i64 {
     let millis = (until - now).num_milliseconds();
-    ((millis + 999) / 1000).max(1)
+    ((millis + 999) / 1000).clamp(1, MAX_BLOCK_SECONDS)
 }
 
 /// Counts a failure; after `free_failures` the subject is blocked for 2, 4, 8, ... seconds

@@ -108,3 +108,49 @@ async fn cohort_rules_duplicates_and_deletion() {
         .await;
     anonymous.problem(401);
 }
+
+/// The bounds the document states are the server's: a date is exactly `YYYY-MM-DD`, an
+/// instant at most 35 characters, and a list filter names at most as many values as exist.
+#[actix_web::test]
+async fn dates_instants_and_list_filters_are_as_long_as_the_document_says() {
+    let app = spawn_app().await;
+    for date in [
+        " 2016-05-10",
+        "2016-5-10",
+        "+2016-05-10",
+        "2016-05-10          ",
+    ] {
+        let response = app
+            .post_json(
+                "/api/v1/cohorts",
+                &json!({"name": "Lab", "year": 2016, "drum_up_on": date}),
+            )
+            .await;
+        response.problem(422);
+        assert_eq!(
+            response.field_errors(),
+            vec![("drum_up_on".to_owned(), "invalid_value".to_owned())],
+            "{date:?}"
+        );
+    }
+    let instant = "2016-10-12T10:00:00.1234567891%2B07:00";
+    let response = app
+        .get(&format!("/api/v1/cohorts?updated_since={instant}"))
+        .await;
+    response.problem(422);
+    let stages = "drum_up,diagnose,design,delivery,display";
+    assert_eq!(
+        app.get(&format!("/api/v1/innovations?lab_stage={stages}"))
+            .await
+            .status,
+        200
+    );
+    let response = app
+        .get(&format!("/api/v1/innovations?lab_stage={stages},display"))
+        .await;
+    response.problem(422);
+    assert_eq!(
+        response.field_errors(),
+        vec![("lab_stage".to_owned(), "too_many_values".to_owned())]
+    );
+}

@@ -212,17 +212,73 @@ async fn the_served_document_names_the_public_url_the_committed_one_the_root() {
     let served = app.get_anonymous("/api-docs/openapi.json").await.json();
     assert_eq!(
         served["servers"],
-        json!([{"url": "https://inovik.kebumenkab.go.id"}])
+        json!([{"url": "https://inovik.kebumenkab.go.id", "x-internal": false}])
     );
     let committed: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(committed["servers"], json!([{"url": "/"}]));
+    assert_eq!(
+        committed["servers"],
+        json!([{"url": "/", "x-internal": false}])
+    );
     let rendition = app.get_anonymous("/api-docs/openapi-3.0.json").await;
     assert_eq!(rendition.status, 200);
     let rendition = rendition.json();
     assert_eq!(rendition["openapi"], "3.0.3");
     assert_eq!(rendition["servers"], served["servers"]);
+}
+
+#[actix_web::test]
+async fn exports_have_an_etag_that_changes_with_any_row_or_name_they_show() {
+    let app = spawn_app().await;
+    let agency = app.create_agency(json!({"code": "BAG-HUKUM"})).await;
+    let cohort = app.create_cohort("Lab 2016").await;
+    app.create_innovation(&cohort["id"], &agency["id"], json!({"name": "ELEGAN"}))
+        .await;
+    let tag = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path).await;
+            assert_eq!(response.status, 200, "{path}");
+            let etag = response.header("etag").expect("an export has an ETag");
+            assert!(etag.starts_with("W/\""), "{etag}");
+            let again = app
+                .request(Method::GET, path)
+                .header("if-none-match", &etag)
+                .send()
+                .await;
+            assert_eq!(again.status, 304, "{path}");
+            assert!(again.body.is_empty());
+            etag
+        }
+    };
+    let innovations = tag("/api/v1/innovations/export.csv").await;
+    let negotiated = tag("/api/v1/innovations?format=csv").await;
+    let workbook = tag("/api/v1/innovations/export.xlsx").await;
+    let agencies = tag("/api/v1/agencies/export.csv").await;
+    assert_ne!(innovations, workbook, "one tag per representation");
+    assert_ne!(innovations, negotiated, "one tag per URL");
+    let public = app
+        .request(Method::GET, "/api/v1/agencies/export.csv")
+        .anonymous()
+        .send()
+        .await;
+    assert_ne!(
+        public.header("etag").unwrap(),
+        agencies,
+        "the public's copy differs"
+    );
+
+    // Renaming the agency changes both exports: its own row, and the name innovations show.
+    let renamed = app
+        .patch_json(
+            &format!("/api/v1/agencies/{}", agency["id"]),
+            &json!({"name": "Bagian Hukum Sekretariat Daerah"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200);
+    assert_ne!(tag("/api/v1/innovations/export.csv").await, innovations);
+    assert_ne!(tag("/api/v1/agencies/export.csv").await, agencies);
 }

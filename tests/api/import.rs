@@ -201,10 +201,16 @@ async fn an_export_imported_into_an_empty_cohort_reproduces_the_innovations() {
         .create_innovation(
             &cohort["id"],
             &json!(1),
-            json!({"name": "=Formula; \"quoted\"", "problem": "baris satu\nbaris dua",
+            json!({"name": "=Formula; \"quoted\"", "problem": "\t=1+1",
+            "approach": "\r=HYPERLINK(\"http://x\")", "goals": "  baris satu\nbaris dua ",
+            "results": "- Antrean berkurang", "beneficiaries": "+62 287 381234",
+            "benefits": "", "beneficiaries_target": null,
             "acronym_expansion": "Ä-Ü", "trial_on": "2016-09-01", "status": "active"}),
         )
         .await;
+    // Blank optional text is stored as null, as an empty cell comes back.
+    assert_eq!(tricky["benefits"], Value::Null);
+    assert_eq!(tricky["problem"], "\t=1+1");
     app.advance_to(&tricky, "diagnose").await;
 
     let export = app
@@ -247,6 +253,108 @@ async fn an_export_imported_into_an_empty_cohort_reproduces_the_innovations() {
         }
     };
     assert_eq!(comparable(&copy).await, comparable(&cohort).await);
+}
+
+#[actix_web::test]
+async fn an_xlsx_export_imported_into_an_empty_cohort_reproduces_the_innovations() {
+    let app = spawn_app().await;
+    let cohort = setup(&app).await;
+    import(&app, &cohort, "", GOOD).await;
+    app.create_innovation(
+        &cohort["id"],
+        &json!(1),
+        json!({"name": "Formula", "problem": "\t=1+1", "results": "- Antrean berkurang",
+        "beneficiaries": "+62 287 381234", "goals": "  baris satu\nbaris dua ",
+        "trial_on": "2016-09-01", "beneficiaries_target": 2500}),
+    )
+    .await;
+    let export = app
+        .get(&format!(
+            "/api/v1/innovations/export.xlsx?cohort_id={}",
+            cohort["id"]
+        ))
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text());
+    assert_eq!(
+        export.header("content-type").as_deref(),
+        Some(inovik::http::xlsx::CONTENT_TYPE)
+    );
+    assert_eq!(
+        export.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"innovations.xlsx\"")
+    );
+    let sheet = inovik::http::xlsx::read_table(&export.body).expect("a workbook");
+    let csv = app
+        .get(&format!(
+            "/api/v1/innovations/export.csv?cohort_id={}",
+            cohort["id"]
+        ))
+        .await
+        .text();
+    let csv_header = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(sheet[0].join(","), csv_header, "the CSV export's columns");
+    assert_eq!(sheet.len(), 1 + 4);
+    // Typed cells, and text exactly as stored (no formula guard in a workbook).
+    let formula = sheet
+        .iter()
+        .find(|row| row.contains(&"Formula".to_owned()))
+        .unwrap();
+    assert!(formula.contains(&"\t=1+1".to_owned()), "{formula:?}");
+    assert!(formula.contains(&"2500".to_owned()), "{formula:?}");
+
+    let copy = app.create_cohort("Lab 2016 (salinan xlsx)").await;
+    let imported = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/innovations/import?cohort_id={}", copy["id"]),
+        )
+        .raw(inovik::http::xlsx::CONTENT_TYPE, export.body.clone())
+        .send()
+        .await;
+    assert_eq!(imported.status, 201, "{}", imported.text());
+    let comparable = |cohort: &Value| {
+        let path = format!("/api/v1/innovations?cohort_id={}&sort=name", cohort["id"]);
+        let app = &app;
+        async move {
+            let mut items = app.get(&path).await.json()["items"]
+                .as_array()
+                .unwrap()
+                .clone();
+            for item in &mut items {
+                for key in [
+                    "id",
+                    "cohort_id",
+                    "cohort_name",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ] {
+                    item.as_object_mut().unwrap().remove(key);
+                }
+            }
+            items
+        }
+    };
+    assert_eq!(comparable(&copy).await, comparable(&cohort).await);
+
+    let not_a_workbook = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/innovations/import?cohort_id={}", copy["id"]),
+        )
+        .raw(inovik::http::xlsx::CONTENT_TYPE, b"name,form\n".to_vec())
+        .send()
+        .await;
+    let problem = not_a_workbook.problem(422);
+    assert_eq!(
+        problem["row_errors"][0]["code"], "xlsx_invalid",
+        "{problem}"
+    );
 }
 
 #[test]

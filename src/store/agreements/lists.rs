@@ -9,7 +9,7 @@ use crate::domain::agreement::AgreementStatus;
 use crate::domain::paging::{ListControls, Sort, SortField};
 use crate::error::ApiResult;
 use crate::store::cursor::cursor_key;
-use crate::store::listing::Listing;
+use crate::store::listing::{Fingerprint, Listing};
 
 use super::*;
 
@@ -102,6 +102,20 @@ impl Listing for AgreementList {
         _: &ListControls<AgreementSort>,
     ) -> ApiResult<i64> {
         Ok(filtered(filters).count().get_result(conn)?)
+    }
+
+    fn fingerprint(
+        conn: &mut DbConnection,
+        filters: &AgreementFilters,
+        _: &ListControls<AgreementSort>,
+    ) -> ApiResult<Option<Fingerprint>> {
+        let matching = filtered(filters)
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(agreements::updated_at),
+            ))
+            .get_result(conn)?;
+        Fingerprint::read(conn, matching)
     }
 
     fn page(

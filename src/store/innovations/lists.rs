@@ -13,7 +13,7 @@ use crate::domain::paging::{CursorPosition, ListControls, Sort, SortField};
 use crate::domain::text::like_pattern_contains;
 use crate::error::{ApiError, ApiResult};
 use crate::store::cursor::cursor_key;
-use crate::store::listing::Listing;
+use crate::store::listing::{Fingerprint, Listing};
 
 use super::*;
 
@@ -301,6 +301,20 @@ impl Listing for InnovationList {
         _: &ListControls<InnovationSort>,
     ) -> ApiResult<i64> {
         count(conn, filters)
+    }
+
+    fn fingerprint(
+        conn: &mut DbConnection,
+        filters: &InnovationFilters,
+        _: &ListControls<InnovationSort>,
+    ) -> ApiResult<Option<Fingerprint>> {
+        let matching = apply_filters!(innovations::table.into_boxed::<MultiBackend>(), filters)
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(innovations::updated_at),
+            ))
+            .get_result(conn)?;
+        Fingerprint::read(conn, matching)
     }
 
     fn page(

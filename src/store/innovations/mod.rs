@@ -15,7 +15,7 @@ pub use crate::domain::innovation::InnovationDraft;
 use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::paging::ListControls;
-use crate::domain::text::{name_key, normalise_name, search_text};
+use crate::domain::text::{name_key, normalise_name, optional_text, search_text};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
@@ -144,9 +144,22 @@ struct InnovationValues {
 }
 
 impl InnovationValues {
-    fn new(draft: InnovationDraft, now: chrono::NaiveDateTime) -> Self {
-        // The one place names are normalised on their way in (API, import, seed alike).
+    fn new(mut draft: InnovationDraft, now: chrono::NaiveDateTime) -> Self {
+        // The one place names are normalised on their way in (API, import, seed alike), and
+        // blank optional text becomes null.
         let name = normalise_name(&draft.name);
+        for text in [
+            &mut draft.acronym_expansion,
+            &mut draft.initiator_name,
+            &mut draft.problem,
+            &mut draft.approach,
+            &mut draft.goals,
+            &mut draft.benefits,
+            &mut draft.results,
+            &mut draft.beneficiaries,
+        ] {
+            *text = optional_text(text.take());
+        }
         let search_text = search_text([
             Some(name.as_str()),
             draft.acronym_expansion.as_deref(),
