@@ -28,6 +28,28 @@ async fn setup(app: &TestApp) -> Value {
     app.create_cohort("Lab 2016").await
 }
 
+/// A cohort's innovations by name, without what a copy cannot share (ids, versions, times).
+async fn comparable(app: &TestApp, cohort: &Value) -> Vec<Value> {
+    let path = format!("/api/v1/innovations?cohort_id={}&sort=name", cohort["id"]);
+    let mut items = app.get(&path).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for item in &mut items {
+        for key in [
+            "id",
+            "cohort_id",
+            "cohort_name",
+            "version",
+            "created_at",
+            "updated_at",
+        ] {
+            item.as_object_mut().unwrap().remove(key);
+        }
+    }
+    items
+}
+
 const GOOD: &str = "\u{feff}name,agency_code,initiator_type,form,digital,government_affairs,lab_stage,launched_on,beneficiaries_target\r\n\
 ELEGAN,BAG-HUKUM,agency,governance,true,hukum|kominfo,delivery,2016-10-12,80\r\n\
 MUTTU 1000,BAG-TAPEM,agency,public_service,false,pertanahan,,,1000\r\n\
@@ -229,30 +251,10 @@ async fn an_export_imported_into_an_empty_cohort_reproduces_the_innovations() {
     assert_eq!(imported.status, 201, "{}", imported.text());
     assert_eq!(imported.json()["created"], 4);
 
-    let comparable = |cohort: &Value| {
-        let path = format!("/api/v1/innovations?cohort_id={}&sort=name", cohort["id"]);
-        let app = &app;
-        async move {
-            let mut items = app.get(&path).await.json()["items"]
-                .as_array()
-                .unwrap()
-                .clone();
-            for item in &mut items {
-                for key in [
-                    "id",
-                    "cohort_id",
-                    "cohort_name",
-                    "version",
-                    "created_at",
-                    "updated_at",
-                ] {
-                    item.as_object_mut().unwrap().remove(key);
-                }
-            }
-            items
-        }
-    };
-    assert_eq!(comparable(&copy).await, comparable(&cohort).await);
+    assert_eq!(
+        comparable(&app, &copy).await,
+        comparable(&app, &cohort).await
+    );
 }
 
 #[actix_web::test]
@@ -317,30 +319,10 @@ async fn an_xlsx_export_imported_into_an_empty_cohort_reproduces_the_innovations
         .send()
         .await;
     assert_eq!(imported.status, 201, "{}", imported.text());
-    let comparable = |cohort: &Value| {
-        let path = format!("/api/v1/innovations?cohort_id={}&sort=name", cohort["id"]);
-        let app = &app;
-        async move {
-            let mut items = app.get(&path).await.json()["items"]
-                .as_array()
-                .unwrap()
-                .clone();
-            for item in &mut items {
-                for key in [
-                    "id",
-                    "cohort_id",
-                    "cohort_name",
-                    "version",
-                    "created_at",
-                    "updated_at",
-                ] {
-                    item.as_object_mut().unwrap().remove(key);
-                }
-            }
-            items
-        }
-    };
-    assert_eq!(comparable(&copy).await, comparable(&cohort).await);
+    assert_eq!(
+        comparable(&app, &copy).await,
+        comparable(&app, &cohort).await
+    );
 
     let not_a_workbook = app
         .request(

@@ -15,20 +15,6 @@ from hishel.httpx import CacheTransport
 URL = os.environ["INOVIK_URL"]
 
 
-@pytest.fixture(scope="module")
-def admin():
-    token = httpx.post(
-        f"{URL}/api/v1/auth/token",
-        data={
-            "grant_type": "password",
-            "username": os.environ["INOVIK_USERNAME"],
-            "password": os.environ["INOVIK_PASSWORD"],
-        },
-    ).json()["access_token"]
-    with httpx.Client(base_url=URL, headers={"Authorization": f"Bearer {token}"}) as client:
-        yield client
-
-
 @pytest.fixture()
 def cached(tmp_path):
     storage = hishel.SqliteStorage(database_path=str(tmp_path / "cache.db"))

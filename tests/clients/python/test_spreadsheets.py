@@ -9,26 +9,9 @@ Run by .ci/clients (INOVIK_URL, INOVIK_USERNAME, INOVIK_PASSWORD)."""
 import io
 import os
 
-import httpx
 import pandas
-import pytest
 
-URL = os.environ["INOVIK_URL"]
 VOLATILE = {"id", "cohort_id", "cohort_name", "version", "created_at", "updated_at"}
-
-
-@pytest.fixture(scope="module")
-def admin():
-    token = httpx.post(
-        f"{URL}/api/v1/auth/token",
-        data={
-            "grant_type": "password",
-            "username": os.environ["INOVIK_USERNAME"],
-            "password": os.environ["INOVIK_PASSWORD"],
-        },
-    ).json()["access_token"]
-    with httpx.Client(base_url=URL, headers={"Authorization": f"Bearer {token}"}) as client:
-        yield client
 
 
 def created(response):
