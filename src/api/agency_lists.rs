@@ -98,7 +98,9 @@ super::listing::list_handler!(
     responses(
         (status = 200, description = "Every matching agency", content_type = "text/csv",
             body = String,
-            headers(("Content-Disposition" = String, description = "attachment; filename=\"agencies.csv\""))),
+            headers(("ETag" = String, description = "Weak tag of this export: send it as `If-None-Match` to get a 304 while nothing changed"),
+                    ("Content-Disposition" = String, description = "attachment; filename=\"agencies.csv\""))),
+        (status = 304, description = "The export has not changed since the `If-None-Match` tag"),
         (status = 422, response = super::problems::ValidationFailed),
     ),
     security((), ("bearer_auth" = []))
@@ -120,7 +122,9 @@ super::listing::list_handler!(
         (status = 200, description = "Every matching agency, one row each",
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             body = String,
-            headers(("Content-Disposition" = String, description = "attachment; filename=\"agencies.xlsx\""))),
+            headers(("ETag" = String, description = "Weak tag of this export: send it as `If-None-Match` to get a 304 while nothing changed"),
+                    ("Content-Disposition" = String, description = "attachment; filename=\"agencies.xlsx\""))),
+        (status = 304, description = "The export has not changed since the `If-None-Match` tag"),
         (status = 422, response = super::problems::ValidationFailed),
     ),
     security((), ("bearer_auth" = []))

@@ -147,7 +147,9 @@ super::listing::list_handler!(
     responses(
         (status = 200, description = "Every matching innovation", content_type = "text/csv",
             body = String,
-            headers(("Content-Disposition" = String, description = "attachment; filename=\"innovations.csv\""))),
+            headers(("ETag" = String, description = "Weak tag of this export: send it as `If-None-Match` to get a 304 while nothing changed"),
+                    ("Content-Disposition" = String, description = "attachment; filename=\"innovations.csv\""))),
+        (status = 304, description = "The export has not changed since the `If-None-Match` tag"),
         (status = 422, response = super::problems::ValidationFailed),
     ),
     security((), ("bearer_auth" = []))
@@ -169,7 +171,9 @@ super::listing::list_handler!(
         (status = 200, description = "Every matching innovation, one row each",
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             body = String,
-            headers(("Content-Disposition" = String, description = "attachment; filename=\"innovations.xlsx\""))),
+            headers(("ETag" = String, description = "Weak tag of this export: send it as `If-None-Match` to get a 304 while nothing changed"),
+                    ("Content-Disposition" = String, description = "attachment; filename=\"innovations.xlsx\""))),
+        (status = 304, description = "The export has not changed since the `If-None-Match` tag"),
         (status = 422, response = super::problems::ValidationFailed),
     ),
     security((), ("bearer_auth" = []))
