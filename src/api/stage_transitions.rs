@@ -100,12 +100,23 @@ pub struct TransitionRequest {
     pub launched_on: Option<NaiveDate>,
 }
 
+/// Ids start at 1: a smaller one names no record and is refused as the document's
+/// `minimum` says (422 `range`), not looked up.
+fn every_id_positive(ids: &[i64]) -> Result<(), validator::ValidationError> {
+    if ids.iter().all(|id| *id >= 1) {
+        return Ok(());
+    }
+    let mut error = validator::ValidationError::new("range");
+    error.add_param("min".into(), &1);
+    Err(error)
+}
+
 /// A move of many innovations at once: all or none.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"innovation_ids": [7, 8, 9], "to": "delivery", "note": "Peluncuran tahap Deliveri oleh Bupati"}))]
 pub struct BulkTransitionRequest {
-    #[validate(length(min = 1, max = 500))]
+    #[validate(length(min = 1, max = 500), custom(function = "every_id_positive"))]
     #[schema(min_items = 1, max_items = 500)]
     pub innovation_ids: Vec<i64>,
     #[validate(custom(function = "LabStage::validate"))]

@@ -349,3 +349,19 @@ async fn only_administrators_bring_an_archived_innovation_back() {
     assert_eq!(restored.status, 200, "{}", restored.text());
     assert_eq!(restored.json()["status"], "active");
 }
+
+#[actix_web::test]
+async fn a_bulk_move_refuses_ids_below_one_as_the_document_says() {
+    let app = spawn_app().await;
+    let refused = app
+        .post_json(
+            "/api/v1/innovations/stage-transitions",
+            &json!({"innovation_ids": [0, -3], "to": "design"}),
+        )
+        .await;
+    refused.problem(422);
+    assert_eq!(
+        refused.field_errors(),
+        vec![("innovation_ids".to_owned(), "range".to_owned())]
+    );
+}
