@@ -71,6 +71,13 @@ pub const MAX_ORIGIN_LEN: usize = 256;
 /// Largest `INOVIK_CSV_LIMIT`, in bytes: an import takes at most 20,000 rows anyway.
 pub const MAX_CSV_LIMIT: usize = 64 * 1024 * 1024;
 
+/// Largest evidence file by default: 20 MiB.
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 20 * 1024 * 1024;
+
+/// Largest `INOVIK_UPLOAD_LIMIT`: 1 GiB (evidence is documents and photos; a video is a
+/// link).
+pub const MAX_UPLOAD_LIMIT: u64 = 1024 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
@@ -85,6 +92,11 @@ pub struct Config {
     pub json_limit: usize,
     /// Largest CSV upload (an import), in bytes.
     pub csv_limit: usize,
+    /// Where evidence files are kept (`INOVIK_STORAGE_URL`): a folder, or
+    /// `s3://bucket/prefix`.
+    pub storage_url: String,
+    /// Largest evidence file, in bytes (`INOVIK_UPLOAD_LIMIT`), enforced while it streams.
+    pub upload_limit: u64,
     /// Region code new agencies get when the request names none.
     pub region_code: String,
     /// The region's time zone: "today" (e.g. the launch date) is a day there, not in UTC.
@@ -181,6 +193,21 @@ impl Config {
             .unwrap_or_else(|| "Asia/Jakarta".into())
             .parse::<chrono_tz::Tz>()
             .map_err(|_| "INOVIK_TIME_ZONE must be an IANA time zone such as Asia/Jakarta")?;
+        let storage_url = match (
+            var("INOVIK_STORAGE_URL"),
+            database_url.backend(),
+            environment,
+        ) {
+            (Some(url), _, _) => url,
+            (None, crate::db::Backend::Postgres, Environment::Production) => {
+                return Err(
+                    "INOVIK_STORAGE_URL is required in production with PostgreSQL: \
+                            replicas need one shared store (s3://bucket/prefix)"
+                        .into(),
+                );
+            }
+            (None, _, _) => default_storage(&database_url),
+        };
         Ok(Self {
             environment,
             time_zone,
@@ -197,6 +224,15 @@ impl Config {
             csv_limit: match number("INOVIK_CSV_LIMIT", 10 * 1024 * 1024)? {
                 limit if limit <= MAX_CSV_LIMIT => limit,
                 _ => return Err(format!("INOVIK_CSV_LIMIT must be at most {MAX_CSV_LIMIT}")),
+            },
+            storage_url,
+            upload_limit: match number("INOVIK_UPLOAD_LIMIT", DEFAULT_UPLOAD_LIMIT)? {
+                limit if limit <= MAX_UPLOAD_LIMIT => limit,
+                _ => {
+                    return Err(format!(
+                        "INOVIK_UPLOAD_LIMIT must be at most {MAX_UPLOAD_LIMIT}"
+                    ));
+                }
             },
             region_code,
             workers: var("INOVIK_WORKERS")
@@ -223,6 +259,7 @@ impl Config {
 
     /// Settings for tests and tools: everything default but the database.
     pub fn for_database(database_url: DatabaseUrl) -> Self {
+        let storage_url = default_storage(&database_url);
         Self {
             environment: Environment::Development,
             time_zone: chrono_tz::Asia::Jakarta,
@@ -249,6 +286,8 @@ impl Config {
             },
             json_limit: 256 * 1024,
             csv_limit: 10 * 1024 * 1024,
+            storage_url,
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
             region_code: DEFAULT_REGION_CODE.into(),
             workers: Some(1),
             idempotency_ttl: Duration::from_secs(24 * 3600),
@@ -260,6 +299,27 @@ impl Config {
             anonymous_rate_limit_per_minute: 1_000_000,
         }
     }
+}
+
+/// The evidence store when none is configured: a folder `inovik-files` beside the SQLite
+/// file (beside the working directory for PostgreSQL in development).
+fn default_storage(database_url: &DatabaseUrl) -> String {
+    let beside = match database_url.backend() {
+        crate::db::Backend::Sqlite => std::path::Path::new(database_url.target())
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default(),
+        crate::db::Backend::Postgres => std::path::PathBuf::new(),
+    };
+    let folder = beside.join(format!(
+        "{}-files",
+        std::path::Path::new(database_url.target())
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|_| database_url.backend() == crate::db::Backend::Sqlite)
+            .unwrap_or("inovik")
+    ));
+    folder.to_string_lossy().into_owned()
 }
 
 /// `INOVIK_CORS_ORIGINS`: comma-separated origins (`https://dashboard.kebumenkab.go.id`).

@@ -17,4 +17,5 @@ pub mod metrics;
 pub mod operator;
 pub mod policy;
 pub mod seed;
+pub mod storage;
 pub mod store;

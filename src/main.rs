@@ -61,12 +61,31 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Check or tidy the evidence file store (INOVIK_STORAGE_URL).
+    Storage {
+        #[command(subcommand)]
+        task: StorageTask,
+    },
     /// Load sample data; safe to run again.
     Seed {
         /// The agencies of the Kebumen story: Setda and its sections, BPMPT, the RSUD,
         /// Puskesmas, a BUMD and several dinas.
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StorageTask {
+    /// Re-read and re-hash every stored file a document names; list the missing or
+    /// corrupt ones and exit 1 if there are any.
+    Verify,
+    /// Delete stored files no document names, older than the grace period.
+    Gc {
+        /// Hours an unreferenced file is kept (an upload in flight writes its file
+        /// before its row).
+        #[arg(long, default_value_t = 24)]
+        grace_hours: i64,
     },
 }
 
@@ -187,6 +206,23 @@ fn run(command: Command) -> Result<(), String> {
             let report = actix_web::rt::System::new().block_on(
                 inovik::operator::import_innovations(&state, bytes, cohort_id, dry_run),
             )?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Storage { task } => {
+            let state = inovik::app::prepare_for_command(Config::from_env()?)?;
+            let report = actix_web::rt::System::new().block_on(async {
+                match task {
+                    StorageTask::Verify => inovik::operator::storage::verify(&state).await,
+                    StorageTask::Gc { grace_hours } => {
+                        inovik::operator::storage::collect_garbage(
+                            &state,
+                            chrono::Duration::hours(grace_hours.max(0)),
+                        )
+                        .await
+                    }
+                }
+            })?;
             println!("{report}");
             Ok(())
         }

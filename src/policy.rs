@@ -63,6 +63,12 @@ pub enum Action {
     },
     /// `/me`: one's own account.
     ActOnOwnAccount,
+    /// Uploading, changing and archiving evidence documents of an agency's innovations.
+    ManageDocuments {
+        agency_id: i64,
+    },
+    /// Removing a document's file for good (administrators).
+    PurgeDocument,
 }
 
 impl Action {
@@ -103,7 +109,8 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
                 backward: false,
             }
             | Action::DraftAgreement { agency_id }
-            | Action::RecordRealization { agency_id },
+            | Action::RecordRealization { agency_id }
+            | Action::ManageDocuments { agency_id },
         ) => account.agency_id == Some(agency_id),
         (
             Role::AgencyEditor,
@@ -131,8 +138,10 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
                     Role::AgencyEditor,
                     Action::CreateInnovation { .. }
                     | Action::UpdateInnovation { .. }
-                    | Action::MoveInnovation { .. },
+                    | Action::MoveInnovation { .. }
+                    | Action::ManageDocuments { .. },
                 ) => ": an agency editor works only on its own agency's innovations",
+                (_, Action::PurgeDocument) => ": purging a file is for administrators",
                 _ => "",
             }
         )))
@@ -192,6 +201,12 @@ pub fn require_account(caller: &Caller) -> ApiResult<()> {
         Caller::Anonymous => Err(ApiError::sign_in_required()),
         _ => Ok(()),
     }
+}
+
+/// Whether `caller` may read a document: signed-in accounts read every document of an
+/// innovation they see; the public reads the `public` ones only.
+pub fn may_read_document(caller: &Caller, public: bool) -> bool {
+    public || !matches!(caller, Caller::Anonymous)
 }
 
 /// Whether `caller` may see draft and cancelled agreements.

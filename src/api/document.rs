@@ -46,15 +46,7 @@ fn declare_workbooks_binary(doc: &mut OpenApi) {
                 .request_body
                 .iter_mut()
                 .flat_map(|body| body.content.iter_mut());
-            let responses = operation
-                .responses
-                .responses
-                .values_mut()
-                .filter_map(|response| match response {
-                    RefOr::T(response) => Some(response.content.iter_mut()),
-                    RefOr::Ref(_) => None,
-                })
-                .flatten();
+            let responses = response_contents(operation.responses.responses.values_mut());
             for (media_type, content) in requests.chain(responses) {
                 if media_type == crate::http::xlsx::CONTENT_TYPE
                     && let Some(RefOr::T(Schema::Object(file))) = content.schema.as_mut()
@@ -64,6 +56,18 @@ fn declare_workbooks_binary(doc: &mut OpenApi) {
             }
         }
     }
+}
+
+/// Every media type of `responses` written in place (not a reference to a component).
+pub(super) fn response_contents<'a>(
+    responses: impl Iterator<Item = &'a mut RefOr<utoipa::openapi::Response>>,
+) -> impl Iterator<Item = (&'a String, &'a mut utoipa::openapi::Content)> {
+    responses
+        .filter_map(|response| match response {
+            RefOr::T(response) => Some(response.content.iter_mut()),
+            RefOr::Ref(_) => None,
+        })
+        .flatten()
 }
 
 /// `cursor=` (empty) starts cursor mode, so validators (openapi-core) must not refuse an

@@ -11,7 +11,7 @@ use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, SchemaFormat, Sch
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Schema, Type};
 
 use super::reference::Reference;
-use crate::config::{MAX_CSV_LIMIT, MAX_ORIGIN_LEN, MAX_PUBLIC_URL_LEN};
+use crate::config::{MAX_CSV_LIMIT, MAX_ORIGIN_LEN, MAX_PUBLIC_URL_LEN, MAX_UPLOAD_LIMIT};
 use crate::domain::dates::FULL_DATE_LEN;
 use crate::http::limits::MAX_URI_BYTES;
 use crate::http::list_query::MAX_DATETIME_LEN;
@@ -22,16 +22,22 @@ use crate::store::sign_in::MAX_BLOCK_SECONDS;
 /// Length of a timestamp the API writes ([`super::rfc3339`]): `2016-10-12T03:00:00.000000Z`.
 pub const TIMESTAMP_LEN: usize = 27;
 
-/// Longest `Location`: the public URL, `/api/v1/`, the longest collection and an id.
-const MAX_LOCATION_LEN: usize = MAX_PUBLIC_URL_LEN + "/api/v1/performance-agreements/".len() + 19;
+/// Longest `Location`: the public URL, `/api/v1/`, the longest collection and its ids
+/// (`innovations/{id}/stage-transitions/{id}/documents/{id}`).
+const MAX_LOCATION_LEN: usize =
+    MAX_PUBLIC_URL_LEN + "/api/v1/innovations//stage-transitions//documents/".len() + 3 * 19;
 
 /// Longest `Link`: at most four links (`first`, `prev`, `next`, `last`), each the public
 /// URL, the request's path and its query string (together at most [`MAX_URI_BYTES`], each
 /// byte at most three once percent-encoded again) and a page number or a cursor.
 const MAX_LINK_LEN: usize = 4 * (MAX_PUBLIC_URL_LEN + 3 * MAX_URI_BYTES + MAX_CURSOR_LEN + 32);
 
-/// Longest `ETag`: `"<version>-public"` or `W/"<24 hex digits>"`.
-const MAX_ETAG_LEN: usize = 28;
+/// Longest `ETag`: `"<version>-public"`, `W/"<24 hex digits>"` or a file's `"<sha256>"`.
+const MAX_ETAG_LEN: usize = 66;
+
+/// Longest `Content-Disposition`: an export's, or a document's name (255 characters of up
+/// to 4 bytes) as an ASCII stand-in and percent-encoded.
+const MAX_DISPOSITION_LEN: usize = 64 + 255 * 4 + 255 * 4 * 3;
 
 /// Completes the document's bounds; called by [`super::document::complete`].
 pub fn complete(doc: &mut OpenApi) {
@@ -39,6 +45,7 @@ pub fn complete(doc: &mut OpenApi) {
     bound_list_filters(doc);
     bound_reference(doc);
     bound_uploads(doc);
+    declare_files(doc);
     declare_shared_response_headers(doc);
     bound_response_headers(doc);
 }
@@ -260,6 +267,50 @@ fn bound_reference(doc: &mut OpenApi) {
     }
 }
 
+/// A stored file (an evidence document, a thumbnail) is bytes of at most
+/// [`MAX_UPLOAD_LIMIT`]: `format: binary`, bounded, with an example; the upload form's
+/// `file` likewise. `Range` and `If-Range` are plain bounded strings.
+fn declare_files(doc: &mut OpenApi) {
+    let file = |schema: &mut Object| {
+        schema.schema_type = SchemaType::Type(Type::String);
+        schema.format = Some(SchemaFormat::KnownFormat(KnownFormat::Binary));
+        schema.max_length = Some(usize::try_from(MAX_UPLOAD_LIMIT).unwrap_or(usize::MAX));
+        schema.content_media_type = String::new();
+        schema.examples = vec![serde_json::json!("%PDF-1.7 ...")];
+    };
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.parameter_in == ParameterIn::Header
+                    && ["Range", "If-Range"].contains(&parameter.name.as_str())
+                    && let Some(RefOr::T(Schema::Object(text))) = parameter.schema.as_mut()
+                {
+                    text.schema_type = SchemaType::Type(Type::String);
+                    text.max_length = Some(100);
+                }
+            }
+            let responses =
+                super::document::response_contents(operation.responses.responses.values_mut());
+            for (media_type, content) in responses {
+                if media_type == "application/octet-stream" || media_type == "image/jpeg" {
+                    let mut bytes = Object::new();
+                    file(&mut bytes);
+                    content.schema = Some(RefOr::T(Schema::Object(bytes)));
+                }
+            }
+        }
+    }
+    let upload = doc
+        .components
+        .as_mut()
+        .and_then(|components| components.schemas.get_mut("DocumentUpload"));
+    if let Some(RefOr::T(Schema::Object(form))) = upload
+        && let Some(RefOr::T(Schema::Object(bytes))) = form.properties.get_mut("file")
+    {
+        file(bytes);
+    }
+}
+
 /// An uploaded file (CSV or XLSX) is at most `INOVIK_CSV_LIMIT` bytes (413 past it),
 /// which is at most [`MAX_CSV_LIMIT`]; it has no more characters than bytes. The import's report counts at
 /// most [`super::import::MAX_ROWS`] rows.
@@ -398,14 +449,20 @@ fn bound_header(name: &str, schema: &mut RefOr<Schema>) {
         "RateLimit-Policy" => (MAX_FIELD_LEN, format!("{policy}q=[0-9]+;w=60$")),
         "ETag" => (
             MAX_ETAG_LEN,
-            r#"^(W/"[0-9a-f]{24}"|"[0-9]+(-public)?")$"#.into(),
+            r#"^(W/"[0-9a-f]{24}"|"[0-9]+(-public)?"|"[0-9a-f]{64}")$"#.into(),
         ),
+        "Accept-Ranges" => (5, "^bytes$".into()),
+        "Content-Range" => (64, r"^bytes ([0-9]+-[0-9]+|\*)/[0-9]+$".into()),
         "Link" => (
             MAX_LINK_LEN,
             r#"^<.+>; rel="(first|prev|next|last)"(, .+)?$"#.into(),
         ),
         "Location" => (MAX_LOCATION_LEN, r"^https?://\S+$".into()),
-        "Content-Disposition" => (64, r#"^attachment; filename="[a-z-]+\.(csv|xlsx)"$"#.into()),
+        "Content-Disposition" => (
+            MAX_DISPOSITION_LEN,
+            r#"^attachment; filename="[^"\\]*"(; filename\*=UTF-8''[!#$&+.^_`|~0-9A-Za-z%-]+)?$"#
+                .into(),
+        ),
         "WWW-Authenticate" => (
             64,
             r#"^(Bearer|Basic) realm="inovik"(, error="invalid_token")?$"#.into(),

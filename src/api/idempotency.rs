@@ -19,7 +19,7 @@ use crate::auth::Subject;
 use crate::domain::caller::{AccountKind, Caller};
 use crate::error::{ApiError, FieldError};
 use crate::http::caller::Session;
-use crate::store::idempotency::{self, KeyRequest, Presented, StoredResponse};
+use crate::store::idempotency::{self, Claim, KeyRequest, Presented, StoredResponse};
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Set on a response that was stored for an earlier request with the same key.
@@ -109,17 +109,33 @@ pub async fn middleware(
             .map(|id| id.to_string())
             .unwrap_or_default()
     );
+    let lease = chrono::Duration::from_std(state.db.deadline())
+        .unwrap_or_else(|_| chrono::Duration::seconds(60))
+        + chrono::Duration::seconds(LEASE_MARGIN_SECONDS);
+    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
+        .unwrap_or_else(|_| chrono::Duration::hours(24));
+    if is_upload(&req) {
+        // An upload is never buffered to be compared: its handler presents the key once
+        // the file has streamed into the store and been hashed (`present_upload`).
+        req.extensions_mut().insert(DeferredKey {
+            scope,
+            key,
+            lease,
+            ttl,
+        });
+        let response = next.call(req).await;
+        let claim = match &response {
+            Ok(response) => response.request().extensions().get::<Claim>().cloned(),
+            Err(_) => None,
+        };
+        return keep(&state, claim, response).await;
+    }
     let limit = body_limit(&req, &state, account.role);
     let body = match read_body(&mut req, limit).await {
         Ok(body) => body,
         Err(error) => return Ok(refuse(req, error)),
     };
     let request_hash = request_hash(&req, &body);
-    let lease = chrono::Duration::from_std(state.db.deadline())
-        .unwrap_or_else(|_| chrono::Duration::seconds(60))
-        + chrono::Duration::seconds(LEASE_MARGIN_SECONDS);
-    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
-        .unwrap_or_else(|_| chrono::Duration::hours(24));
     let presented = state
         .db
         .transaction(move |conn| {
@@ -148,12 +164,25 @@ pub async fn middleware(
     req.extensions_mut().insert(claim.clone());
     req.set_payload(Payload::from(body));
     let response = next.call(req).await;
+    keep(&state, Some(claim), response).await
+}
+
+/// After the handler: stores its response under the key the request claimed (or frees
+/// the key), and hands the response on.
+async fn keep<B: MessageBody + 'static>(
+    state: &AppState,
+    claim: Option<Claim>,
+    response: Result<ServiceResponse<B>, actix_web::Error>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(claim) = claim else {
+        return Ok(response?.map_into_boxed_body());
+    };
     let (http_req, response) = match response {
         Ok(response) => response.into_parts(),
         Err(error) => {
             // No response to keep: free the key (a 5xx status is never kept).
             let status = error.as_response_error().status_code();
-            finish(&state, claim, status, &[], Bytes::new()).await;
+            finish(state, claim, status, &[], Bytes::new()).await;
             return Err(error);
         }
     };
@@ -173,9 +202,9 @@ pub async fn middleware(
     if secret_in_body {
         let kept = secret_not_kept(&headers);
         let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::CONFLICT);
-        finish(&state, claim, status, &kept.headers, kept.body.into()).await;
+        finish(state, claim, status, &kept.headers, kept.body.into()).await;
     } else {
-        finish(&state, claim, status, &headers, body.clone()).await;
+        finish(state, claim, status, &headers, body.clone()).await;
     }
     Ok(ServiceResponse::new(
         http_req,
@@ -204,6 +233,77 @@ async fn finish(
     {
         log::warn!("could not store the response to an idempotency key: {error}");
     }
+}
+
+/// An `Idempotency-Key` whose request is an upload: presented by its handler once the
+/// upload is hashed ([`present_upload`]).
+#[derive(Debug, Clone)]
+pub struct DeferredKey {
+    scope: String,
+    key: String,
+    lease: chrono::Duration,
+    ttl: chrono::Duration,
+}
+
+/// What an upload's handler does after presenting its key.
+pub enum UploadKey {
+    /// Go on; writes fence this claim (none without a key).
+    Run(Option<Claim>),
+    /// Answer this instead: the stored answer to the first request with this key, or why
+    /// the key cannot be used now.
+    Answer(HttpResponse),
+}
+
+/// Presents an upload's deferred key (if the request sent one) with the hash of the form
+/// as it streamed in. A claim is left in the request's extensions, where the middleware
+/// finds it to store the response.
+pub async fn present_upload(
+    req: &actix_web::HttpRequest,
+    state: &AppState,
+    request_hash: &str,
+) -> Result<UploadKey, ApiError> {
+    let Some(deferred) = req.extensions().get::<DeferredKey>().cloned() else {
+        return Ok(UploadKey::Run(None));
+    };
+    let request_hash = request_hash.to_owned();
+    let presented = state
+        .db
+        .transaction(move |conn| {
+            idempotency::present(
+                conn,
+                &KeyRequest {
+                    scope: &deferred.scope,
+                    key: &deferred.key,
+                    request_hash: &request_hash,
+                    lease: deferred.lease,
+                    ttl: deferred.ttl,
+                },
+            )
+        })
+        .await?;
+    match presented {
+        Presented::Claimed(claim) => {
+            req.extensions_mut().insert(claim.clone());
+            Ok(UploadKey::Run(Some(claim)))
+        }
+        Presented::Replay(stored) => Ok(UploadKey::Answer(replay(stored))),
+        Presented::InProgress => Err(ApiError::IdempotencyKeyInUse),
+        Presented::OutcomeUnknown => Err(ApiError::IdempotencyOutcomeUnknown),
+        Presented::Reused => Err(ApiError::IdempotencyKeyReused),
+    }
+}
+
+/// Whether `req` is a file upload (`multipart/form-data`), whose body the middleware
+/// never reads.
+fn is_upload(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
 }
 
 /// The largest body the request's route takes, known before any of it is read: only an

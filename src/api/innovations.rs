@@ -25,6 +25,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(archive_innovation)
         .service(super::stage_transitions::move_innovation)
         .service(super::stage_transitions::list_stage_transitions);
+    super::evidence::configure(config);
 }
 
 /// A public-service innovation of a lab cohort.

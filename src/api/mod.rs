@@ -15,6 +15,9 @@ pub mod cohorts;
 pub mod commitments;
 pub mod document;
 pub mod document_limits;
+pub mod evidence;
+mod evidence_content;
+mod evidence_upload;
 pub mod government_affair;
 pub mod health;
 pub mod idempotency;
@@ -32,6 +35,7 @@ pub mod revocation;
 pub mod session;
 pub mod stage_transitions;
 pub mod stats;
+pub mod uploads;
 pub mod users;
 
 use std::sync::Arc;
@@ -58,6 +62,8 @@ pub struct AppState {
     pub passwords: PasswordHasher,
     /// This process's counters, shared by its workers.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Where evidence files are kept.
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {
@@ -74,8 +80,10 @@ impl AppState {
         let passwords =
             PasswordHasher::new(memory, iterations, parallelism, crate::config::cores())?;
         let metrics = Arc::new(crate::metrics::Metrics::new(&db));
+        let storage = crate::storage::Storage::open(&config.storage_url)?;
         Ok(Self {
             db,
+            storage,
             metrics,
             config: Arc::new(config),
             tokens,
@@ -111,7 +119,8 @@ impl AppState {
             problems::UnsupportedMediaType, problems::ValidationFailed, problems::Unavailable,
             problems::Unauthorized, problems::Forbidden, problems::TooManyRequests,
             problems::OAuthError, problems::IdempotencyConflict, problems::UriTooLong,
-            problems::HeadersTooLarge, problems::InternalError,
+            problems::HeadersTooLarge, problems::InternalError, problems::Gone,
+            problems::RangeNotSatisfiable,
         )
     ),
     modifiers(&SecuritySchemes),
@@ -125,6 +134,8 @@ impl AppState {
             Inovasi Kebumen 2016 with LAN RI."),
         (name = "innovations", description = "Public-service innovations and their moves \
             through the lab's stages (drum_up, diagnose, design, delivery, display)."),
+        (name = "documents", description = "Evidence (bukti dukung) of innovations: decrees, \
+            profiles, budgets, photos, reports and video links, in the object store."),
         (name = "agreements", description = "Innovation performance agreements (perjanjian \
             kinerja inovasi) between the Bupati and agency heads, their commitments, signing \
             with a verifiable content hash, and realizations."),

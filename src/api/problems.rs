@@ -151,3 +151,23 @@ pub struct HeadersTooLarge(Problem);
     "status": 500, "detail": "an unexpected error occurred; it has been logged",
     "instance": "/api/v1/innovations", "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
 pub struct InternalError(Problem);
+
+/// A document's file was purged: removed for good, its metadata and history remain.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/gone", "title": "Gone", "status": 410,
+    "detail": "the document's file was removed for good; its metadata remains",
+    "instance": "/api/v1/innovations/7/documents/12/content",
+    "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}))]
+pub struct Gone(Problem);
+
+/// The `Range` starts past the end of the file; `Content-Range` says its size.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", example = json!({
+    "type": "https://inovik.example/problems/range-not-satisfiable",
+    "title": "Range not satisfiable", "status": 416,
+    "detail": "the range starts past the end of the file (482113 bytes)",
+    "instance": "/api/v1/innovations/7/documents/12/content",
+    "request_id": "6f1c2a9e-3b1d-4c8e-9a57-0d2f4b8e7c11"}),
+    headers(("Content-Range" = String, description = "`bytes */<size>`")))]
+pub struct RangeNotSatisfiable(Problem);

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::domain::account::Role;
 use crate::domain::agency::AgencyKind;
 use crate::domain::agreement::{AgreementStatus, AmendmentReason};
+use crate::domain::evidence::DocumentKind;
 use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::labels::Labelled;
@@ -49,6 +50,7 @@ pub struct Reference {
     pub agreement_statuses: Vec<ReferenceValue>,
     pub amendment_reasons: Vec<ReferenceValue>,
     pub roles: Vec<ReferenceValue>,
+    pub document_kinds: Vec<ReferenceValue>,
 }
 
 fn values<T: Labelled>() -> Vec<ReferenceValue> {
@@ -75,6 +77,7 @@ impl Reference {
             agreement_statuses: values::<AgreementStatus>(),
             amendment_reasons: values::<AmendmentReason>(),
             roles: values::<Role>(),
+            document_kinds: values::<DocumentKind>(),
         }
     }
 }
@@ -82,7 +85,7 @@ impl Reference {
 /// Get the reference values
 ///
 /// Every enum of the API (agency kinds, lab stages, innovation forms, initiator types,
-/// statuses, amendment reasons, roles) with labels in Indonesian (`id`) and English
+/// statuses, amendment reasons, roles, document kinds) with labels in Indonesian (`id`) and English
 /// (`en`). Public, cacheable for an hour, with an `ETag`.
 #[utoipa::path(
     tag = "reference",

@@ -237,6 +237,30 @@ diesel::joinable!(innovations -> cohorts (cohort_id));
 diesel::joinable!(stage_transitions -> innovations (innovation_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(api_clients -> agencies (agency_id));
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        innovation_id -> BigInt,
+        stage_transition_id -> Nullable<BigInt>,
+        commitment_id -> Nullable<BigInt>,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        public -> Bool,
+        url -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        media_type -> Nullable<Text>,
+        byte_size -> Nullable<BigInt>,
+        sha256 -> Nullable<Text>,
+        thumbnail_sha256 -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        purged_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -248,4 +272,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     stage_transitions,
     performance_agreements,
     commitments,
+    documents,
 );

@@ -5,6 +5,7 @@
 use super::account::Role;
 use super::agency::AgencyKind;
 use super::agreement::{AgreementStatus, AmendmentReason};
+use super::evidence::DocumentKind;
 use super::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use super::lab_stage::LabStage;
 
@@ -100,6 +101,16 @@ labelled!(Role, |role| match role {
     Role::Viewer => ("Pembaca", "Viewer"),
 });
 
+labelled!(DocumentKind, |kind| match kind {
+    DocumentKind::Decree => ("SK/Peraturan Bupati", "Decree (SK/Perbup)"),
+    DocumentKind::Profile => ("Profil inovasi", "Innovation profile"),
+    DocumentKind::Budget => ("Anggaran", "Budget"),
+    DocumentKind::Photo => ("Foto", "Photo"),
+    DocumentKind::Report => ("Laporan", "Report"),
+    DocumentKind::Video => ("Video", "Video"),
+    DocumentKind::Other => ("Lainnya", "Other"),
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +136,7 @@ mod tests {
         distinct::<AgreementStatus>();
         distinct::<AmendmentReason>();
         distinct::<Role>();
+        distinct::<DocumentKind>();
         assert_eq!(LabStage::Delivery.label().0, "Tahap III - Delivery");
     }
 }

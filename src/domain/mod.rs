@@ -56,6 +56,7 @@ pub mod agreement;
 pub mod caller;
 pub mod canonical_json;
 pub mod dates;
+pub mod evidence;
 pub mod innovation;
 pub mod lab_stage;
 pub mod labels;

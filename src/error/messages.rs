@@ -169,6 +169,18 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
             Some(max) => format!("must be at most {max} characters long"),
             None => "is too long".into(),
         },
+        "file_required" => "send the file in a part named file".into(),
+        "file_not_allowed" => "a video is a link: send its url, not a file".into(),
+        "url_not_allowed" => "only a video is a link; send the file itself".into(),
+        "empty_file" => "the file is empty".into(),
+        "file_type_not_accepted" => {
+            "must be a PDF, JPEG, PNG or WebP file, or an Office Open XML or OpenDocument document"
+                .into()
+        }
+        "duplicate_part" => "is sent more than once".into(),
+        "unknown_part" => "is not a part of this form".into(),
+        "multipart_invalid" => "the multipart/form-data body is malformed or cut short".into(),
+        "document_purged" => "the file was removed for good".into(),
         _ => "is invalid".into(),
     }
 }

@@ -120,6 +120,18 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
         "invalid_cursor" => "bukan kursor yang diterbitkan endpoint ini".into(),
         "cursor_sort_mismatch" => "diterbitkan untuk urutan lain".into(),
         "page_and_cursor" => "page dan cursor tidak dapat digabung".into(),
+        "file_required" => "kirim berkasnya dalam bagian bernama file".into(),
+        "file_not_allowed" => "video berupa tautan: kirim url-nya, bukan berkas".into(),
+        "url_not_allowed" => "hanya video yang berupa tautan; kirim berkasnya".into(),
+        "empty_file" => "berkas kosong".into(),
+        "file_type_not_accepted" => {
+            "harus berkas PDF, JPEG, PNG atau WebP, atau dokumen Office Open XML atau OpenDocument"
+                .into()
+        }
+        "duplicate_part" => "dikirim lebih dari sekali".into(),
+        "unknown_part" => "bukan bagian dari formulir ini".into(),
+        "multipart_invalid" => "isi multipart/form-data rusak atau terpotong".into(),
+        "document_purged" => "berkasnya sudah dihapus permanen".into(),
         "too_long" => match param("max") {
             Some(max) => format!("paling banyak {max} karakter"),
             None => "terlalu panjang".into(),
@@ -161,6 +173,10 @@ pub fn title(slug: &str) -> Option<&'static str> {
         "idempotency-outcome-unknown" => "Hasil permintaan pertama tidak diketahui",
         "idempotency-key-reused" => "Kunci idempotensi dipakai ulang",
         "service-unavailable" => "Basis data tidak tersedia",
+        "storage-unavailable" => "Penyimpanan berkas tidak tersedia",
+        "gone" => "Sudah dihapus permanen",
+        "range-not-satisfiable" => "Rentang tidak dapat dipenuhi",
+        "unsupported-file-type" => "Jenis berkas tidak diterima",
         "timeout" => "Permintaan melewati batas waktu",
         "uri-too-long" => "Alamat terlalu panjang",
         "headers-too-large" => "Header permintaan terlalu besar",

@@ -276,6 +276,21 @@ pub enum ApiError {
     IdempotencyKeyReused,
     /// The database cannot be reached or is overloaded.
     Unavailable,
+    /// The file store cannot be reached, or a file it should hold is missing.
+    StorageUnavailable,
+    /// The resource existed and was removed for good (a purged document's file).
+    Gone {
+        detail: String,
+    },
+    /// A `Range` that starts past the end of a file of `size` bytes.
+    RangeNotSatisfiable {
+        size: u64,
+    },
+    /// An uploaded file whose content is of a type the service does not accept (`found`
+    /// says what it is, as far as its first bytes tell).
+    UnsupportedFile {
+        found: String,
+    },
     /// The request's database work ran longer than the query timeout and was stopped.
     Timeout,
     /// The path and query string are longer than the server reads.
@@ -355,6 +370,10 @@ impl ApiError {
             ),
             Self::IdempotencyKeyReused => ("idempotency-key-reused", "Idempotency key reused"),
             Self::Unavailable => ("service-unavailable", "Database unavailable"),
+            Self::StorageUnavailable => ("storage-unavailable", "File store unavailable"),
+            Self::Gone { .. } => ("gone", "Gone"),
+            Self::RangeNotSatisfiable { .. } => ("range-not-satisfiable", "Range not satisfiable"),
+            Self::UnsupportedFile { .. } => ("unsupported-file-type", "Unsupported file type"),
             Self::Timeout => ("timeout", "Request timed out"),
             Self::UriTooLong { .. } => ("uri-too-long", "Address too long"),
             Self::HeadersTooLarge { .. } => ("headers-too-large", "Request headers too large"),
@@ -410,6 +429,18 @@ impl ApiError {
                  request; use a new key for a new request"
                 .into(),
             Self::Unavailable => "the database cannot be reached; retry in a few seconds".into(),
+            Self::StorageUnavailable => "the file store cannot be reached or lacks the file; \
+                 nothing was changed; retry in a few seconds"
+                .into(),
+            Self::Gone { detail } => detail.clone(),
+            Self::RangeNotSatisfiable { size } => {
+                format!("the range starts past the end of the file ({size} bytes)")
+            }
+            Self::UnsupportedFile { found } => format!(
+                "the file's content is {found}, which is not accepted as evidence; send PDF, \
+                 JPEG, PNG, WebP, or an Office Open XML or OpenDocument text, spreadsheet or \
+                 presentation"
+            ),
             Self::Timeout => "the request's database work took too long and was stopped; \
                  retry later (a write retried with the same Idempotency-Key is never made twice)"
                 .into(),
@@ -430,6 +461,7 @@ impl ApiError {
             | Self::Validation(errors) => errors.clone(),
             Self::IllegalTransition { code, .. } => vec![FieldError::new("to", code)],
             Self::IdempotencyKeyReused => vec![FieldError::new("Idempotency-Key", "reused")],
+            Self::UnsupportedFile { .. } => vec![FieldError::new("file", "file_type_not_accepted")],
             _ => Vec::new(),
         }
     }
@@ -522,7 +554,10 @@ impl ApiError {
             Self::UnsupportedMediaType { .. } => 415,
             Self::NotAcceptable { .. } => 406,
             Self::Validation(_) | Self::ImportRejected { .. } | Self::IdempotencyKeyReused => 422,
-            Self::Unavailable | Self::Timeout => 503,
+            Self::Unavailable | Self::Timeout | Self::StorageUnavailable => 503,
+            Self::Gone { .. } => 410,
+            Self::RangeNotSatisfiable { .. } => 416,
+            Self::UnsupportedFile { .. } => 415,
             Self::UriTooLong { .. } => 414,
             Self::HeadersTooLarge { .. } => 431,
             Self::Internal(_) => 500,

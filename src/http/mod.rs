@@ -6,6 +6,7 @@ pub mod caller;
 pub mod client_address;
 pub mod conditional;
 pub mod csv;
+pub mod download;
 pub mod fallback;
 pub mod head;
 pub mod json_body;

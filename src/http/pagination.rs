@@ -257,6 +257,18 @@ impl<T> Page<T> {
         }
     }
 
+    /// The page of a sub-collection (oldest first, by id) from up to `per_page + 1` rows.
+    pub fn by_id(
+        rows: Vec<T>,
+        total: Option<i64>,
+        controls: &ListControls<ById>,
+        id_of: impl Fn(&T) -> i64,
+    ) -> Self {
+        Self::from_rows(rows, total, controls, |row| {
+            (serde_json::Value::Null, id_of(row))
+        })
+    }
+
     /// The RFC 8288 `Link` header value: `first`/`prev`/`next`/`last` in page mode, `next`
     /// in cursor mode. `base` is the public URL of the list without a query string.
     pub fn link_header(&self, base: &str, query: &str) -> Option<String> {
@@ -361,14 +373,20 @@ pub fn sub_collection_controls(
     query_string: &str,
 ) -> Result<ListControls<ById>, crate::error::ApiError> {
     let mut query = QueryPairs::parse(query_string)?;
+    let controls = take_sub_collection_controls(&mut query);
+    query.finish()?;
+    Ok(controls)
+}
+
+/// Takes the paging of a sub-collection out of `query`, whose own filters the caller takes.
+pub fn take_sub_collection_controls(query: &mut QueryPairs) -> ListControls<ById> {
     let page = query.take_i64("page", 1, i64::from(i32::MAX));
     let cursor = query.take_string("cursor", MAX_CURSOR_LEN);
     let per_page = query
         .take_i64("per_page", 1, MAX_PER_PAGE)
         .unwrap_or(DEFAULT_PER_PAGE);
-    let page = page_request(&mut query, page, cursor, "id", "invalid_cursor");
-    query.finish()?;
-    Ok(ListControls {
+    let page = page_request(query, page, cursor, "id", "invalid_cursor");
+    ListControls {
         page,
         per_page,
         sort: Sort {
@@ -378,7 +396,7 @@ pub fn sub_collection_controls(
         q: None,
         updated_since: None,
         format: Format::Json,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -46,7 +46,10 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            ApiError::Unavailable | ApiError::Timeout => {
+            ApiError::RangeNotSatisfiable { size } => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+            }
+            ApiError::Unavailable | ApiError::Timeout | ApiError::StorageUnavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             ApiError::IdempotencyKeyInUse => {

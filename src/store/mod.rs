@@ -45,6 +45,7 @@ pub mod agreements;
 pub mod audit;
 pub mod cohorts;
 pub mod cursor;
+pub mod documents;
 pub mod idempotency;
 pub mod innovations;
 pub mod listing;

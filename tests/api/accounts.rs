@@ -155,6 +155,7 @@ fn the_first_admin_is_made_at_the_command_line_with_the_password_on_stdin() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_inovik"))
             .args(args)
             .env("DATABASE_URL", database.url.target())
+            .env("INOVIK_STORAGE_URL", &database.storage_url)
             .env(
                 "INOVIK_JWT_SECRET",
                 "a-secret-for-this-test-that-is-long-enough",
@@ -216,6 +217,7 @@ fn production_refuses_to_start_without_a_real_secret() {
         command
             .args(["serve"])
             .env("DATABASE_URL", database.url.target())
+            .env("INOVIK_STORAGE_URL", &database.storage_url)
             .env("INOVIK_ENV", "production")
             .env("INOVIK_BIND", "127.0.0.1:0")
             .env_remove("INOVIK_JWT_SECRET");
@@ -234,6 +236,7 @@ fn production_refuses_to_start_with_open_metrics() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_inovik"))
         .args(["serve"])
         .env("DATABASE_URL", database.url.target())
+        .env("INOVIK_STORAGE_URL", &database.storage_url)
         .env("INOVIK_ENV", "production")
         .env("INOVIK_BIND", "127.0.0.1:0")
         .env(

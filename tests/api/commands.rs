@@ -25,12 +25,13 @@ fn create_user_runs() -> usize {
 
 /// Runs `inovik <args>` on the app's database with `stdin`; its exit status as text
 /// ("0", "1", or "signal 11") and its standard error.
-fn run(database_url: &str, args: &[&str], stdin: &str) -> (String, String) {
+fn run((database_url, storage_url): (&str, &str), args: &[&str], stdin: &str) -> (String, String) {
     use std::io::Write;
     use std::os::unix::process::ExitStatusExt;
     let mut child = Command::new(env!("CARGO_BIN_EXE_inovik"))
         .args(args)
         .env("DATABASE_URL", database_url)
+        .env("INOVIK_STORAGE_URL", storage_url)
         .env(
             "INOVIK_JWT_SECRET",
             "a-secret-for-commands-that-is-long-enough",
@@ -115,8 +116,9 @@ async fn commands_exit_cleanly_while_the_server_is_busy() {
     // The commands run on a blocking thread, so the load keeps going meanwhile.
     let runs = create_user_runs();
     let database_url = app.state.config.database_url.target().to_owned();
+    let storage_url = app.state.config.storage_url.clone();
     let results = actix_web::web::block(move || {
-        let app = database_url.as_str();
+        let app = (database_url.as_str(), storage_url.as_str());
         let mut results = Vec::new();
         for i in 0..runs {
             results.push((

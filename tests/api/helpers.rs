@@ -354,6 +354,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let database = TestDatabase::create();
     let mut config = Config::for_database(database.url.clone());
+    config.storage_url = database.storage_url.clone();
     adjust(&mut config);
     let state = inovik::app::prepare(config.clone()).expect("app prepares");
     let mut app = start(state, database);
@@ -398,6 +399,7 @@ impl ServerProcess {
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_inovik"))
             .arg("serve")
             .env("DATABASE_URL", config.database_url.target())
+            .env("INOVIK_STORAGE_URL", &config.storage_url)
             .env("INOVIK_BIND", format!("127.0.0.1:{port}"))
             .env(
                 "INOVIK_JWT_SECRET",
@@ -487,7 +489,34 @@ pub fn backend_is_postgres() -> bool {
 /// A database that exists for one test and is dropped after it.
 pub struct TestDatabase {
     pub url: DatabaseUrl,
+    /// The test's own file store: a folder beside a SQLite file, a temporary folder on
+    /// PostgreSQL, or a prefix of its own in the S3 bucket `INOVIK_TEST_STORAGE_URL` names.
+    pub storage_url: String,
     cleanup: Cleanup,
+    #[allow(dead_code)]
+    files: Option<tempfile::TempDir>,
+}
+
+/// The variable that runs the storage tests against an S3-compatible server
+/// (`s3://bucket`, with the `AWS_*` variables naming its endpoint and credentials).
+pub const STORAGE_ENV: &str = "INOVIK_TEST_STORAGE_URL";
+
+/// The file store for a test: a prefix of its own in the test bucket, if one is named;
+/// else a folder (`beside`, or a temporary one kept in the second value).
+fn test_storage(beside: Option<&std::path::Path>) -> (String, Option<tempfile::TempDir>) {
+    if let Ok(bucket) = std::env::var(STORAGE_ENV)
+        && !bucket.is_empty()
+    {
+        let prefix = uuid::Uuid::new_v4().simple();
+        return (format!("{}/{prefix}", bucket.trim_end_matches('/')), None);
+    }
+    match beside {
+        Some(dir) => (dir.join("files").to_str().unwrap().to_owned(), None),
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            (dir.path().to_str().unwrap().to_owned(), Some(dir))
+        }
+    }
 }
 
 enum Cleanup {
@@ -507,9 +536,12 @@ impl TestDatabase {
     fn create_sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("inovik.db");
+        let (storage_url, files) = test_storage(Some(dir.path()));
         Self {
             url: DatabaseUrl::parse(path.to_str().unwrap()).unwrap(),
+            storage_url,
             cleanup: Cleanup::SqliteDir(dir),
+            files,
         }
     }
 
@@ -531,28 +563,37 @@ impl TestDatabase {
                 Err(e) => panic!("cannot create test database: {e}"),
             }
         }
+        let (storage_url, files) = test_storage(None);
         Self {
             url: DatabaseUrl::parse(&with_database(admin_url, &name)).unwrap(),
+            storage_url,
             cleanup: Cleanup::Postgres {
                 admin_url: admin_url.to_owned(),
                 name,
             },
+            files,
         }
     }
 
     /// No database of its own: for a second server on another test's database.
     pub fn none() -> Self {
+        let (storage_url, files) = test_storage(None);
         Self {
             url: DatabaseUrl::parse("unused.db").unwrap(),
+            storage_url,
             cleanup: Cleanup::Nothing,
+            files,
         }
     }
 
     /// A database URL that goes nowhere, for outage tests.
     pub fn unreachable() -> Self {
+        let (storage_url, files) = test_storage(None);
         Self {
             url: DatabaseUrl::parse("postgres://inovik:secret@127.0.0.1:1/inovik").unwrap(),
+            storage_url,
             cleanup: Cleanup::Nothing,
+            files,
         }
     }
 }

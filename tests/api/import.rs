@@ -353,6 +353,7 @@ fn the_command_line_imports_with_a_dry_run_first() {
         Command::new(env!("CARGO_BIN_EXE_inovik"))
             .args(args)
             .env("DATABASE_URL", database.url.target())
+            .env("INOVIK_STORAGE_URL", &database.storage_url)
             .env(
                 "INOVIK_JWT_SECRET",
                 "a-secret-for-this-test-that-is-long-enough",

@@ -12,6 +12,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("db", 2),
     ("policy", 2),
     ("config", 3),
+    ("storage", 3),
     ("store", 3),
     ("http", 4),
     ("memory", 4),

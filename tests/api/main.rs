@@ -20,6 +20,7 @@ mod cohorts;
 mod commands;
 mod concurrency;
 mod docs;
+mod documents;
 mod errors;
 mod idempotency;
 mod import;

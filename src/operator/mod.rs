@@ -15,6 +15,8 @@ use crate::error::{ApiError, ApiResult, message};
 use crate::store::accounts::AccountFields;
 use crate::store::{accounts, agencies};
 
+pub mod storage;
+
 fn context(task: &str) -> WriteContext {
     WriteContext {
         caller: Caller::System,
