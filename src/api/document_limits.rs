@@ -13,6 +13,7 @@ use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Schema, Type};
 use super::reference::Reference;
 use crate::config::{MAX_CSV_LIMIT, MAX_ORIGIN_LEN, MAX_PUBLIC_URL_LEN, MAX_UPLOAD_LIMIT};
 use crate::domain::dates::FULL_DATE_LEN;
+use crate::domain::evidence::FileType;
 use crate::http::limits::MAX_URI_BYTES;
 use crate::http::list_query::MAX_DATETIME_LEN;
 use crate::http::pagination::MAX_CURSOR_LEN;
@@ -296,6 +297,18 @@ fn declare_files(doc: &mut OpenApi) {
                     let mut bytes = Object::new();
                     file(&mut bytes);
                     content.schema = Some(RefOr::T(Schema::Object(bytes)));
+                }
+            }
+            // A document's file is answered as the type its content was judged to be.
+            for response in operation.responses.responses.values_mut() {
+                if let RefOr::T(response) = response
+                    && let Some(file) = response.content.shift_remove("application/octet-stream")
+                {
+                    for file_type in FileType::ALL {
+                        response
+                            .content
+                            .insert(file_type.media_type().to_owned(), file.clone());
+                    }
                 }
             }
         }

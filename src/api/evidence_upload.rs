@@ -29,13 +29,15 @@ pub struct DocumentUpload {
     kind: DocumentKind,
     #[schema(min_length = 1, max_length = 200)]
     title: String,
-    #[schema(max_length = 2000)]
+    // A form's part is text or absent, never null.
+    #[schema(nullable = false, max_length = 2000)]
     description: Option<String>,
     /// `true` lets the public read it once the innovation is launched; `false` by default.
-    #[schema(value_type = Option<bool>)]
-    public: Option<bool>,
+    /// A form's part is text: `true` or `false`.
+    #[schema(value_type = Option<String>, nullable = false, pattern = "^(true|false)$", max_length = 5, example = "true")]
+    public: Option<String>,
     /// For a `video` only, instead of a file: an http(s) link to the video.
-    #[schema(format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
+    #[schema(nullable = false, format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
     url: Option<String>,
 }
 
@@ -229,7 +231,7 @@ async fn upload(
     params(("id" = i64, Path, description = "Innovation id", minimum = 1)),
     request_body(content = DocumentUpload, content_type = "multipart/form-data",
         example = json!({"kind": "decree", "title": "SK Bupati Kebumen tentang ELEGAN",
-            "public": true, "file": "(the bytes of SK-Bupati-ELEGAN.pdf)"})),
+            "public": "true", "file": "(the bytes of SK-Bupati-ELEGAN.pdf)"})),
     responses(
         (status = 201, description = "Stored", body = Document,
             headers(("Location" = String, description = "The new document"),

@@ -4,6 +4,7 @@
 //! Idempotent: what exists is left as it is.
 
 mod agencies;
+mod documents;
 mod innovations;
 
 use crate::api::AppState;
@@ -23,15 +24,18 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
     };
     let ((agencies_created, agencies_present), (cohort_id, created, present)) = state
         .db
-        .write(context, move |conn, context| {
+        .write(context.clone(), move |conn, context| {
             let agencies = agencies::seed(conn, context, &region_code)?;
             let innovations = innovations::seed(conn, context, &region_code, today)?;
             Ok((agencies, innovations))
         })
         .await?;
+    let (documents_created, documents_present) =
+        documents::seed(state, &context, cohort_id).await?;
     Ok(format!(
         "demo data: {agencies_created} agencies created, {agencies_present} already present\n\
          demo data: {created} innovations created, {present} already present\n\
+         demo data: {documents_created} documents created, {documents_present} already present\n\
          demo cohort id: {cohort_id}"
     ))
 }

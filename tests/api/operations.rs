@@ -126,12 +126,16 @@ fn an_unknown_database_scheme_is_refused() {
 fn seed_demo_is_idempotent_and_creates_the_story() {
     let database = TestDatabase::create();
     let url = database.url.target().to_owned();
-    let run = || {
-        let output = inovik()
-            .args(["seed", "--demo"])
+    let run_command = |args: &[&str]| {
+        inovik()
+            .args(args)
             .env("DATABASE_URL", &url)
+            .env("INOVIK_STORAGE_URL", &database.storage_url)
             .output()
-            .unwrap();
+            .unwrap()
+    };
+    let run = || {
+        let output = run_command(&["seed", "--demo"]);
         assert!(
             output.status.success(),
             "{}",
@@ -143,6 +147,19 @@ fn seed_demo_is_idempotent_and_creates_the_story() {
     assert!(first.starts_with("demo data: 13 agencies created, 0 already present\ndemo data: 182 innovations created, 0 already present"), "{first}");
     let second = run();
     assert!(second.starts_with("demo data: 0 agencies created, 13 already present\ndemo data: 0 innovations created, 182 already present"), "{second}");
+    // A decree and a photo for each of the article's three innovations, stored once.
+    assert!(
+        first.contains("demo data: 6 documents created, 0 already present"),
+        "{first}"
+    );
+    assert!(
+        second.contains("demo data: 0 documents created, 6 already present"),
+        "{second}"
+    );
+    let verified = run_command(&["storage", "verify"]);
+    let report = String::from_utf8_lossy(&verified.stdout);
+    // Three PDFs, three pictures and their three thumbnails.
+    assert!(report.starts_with("all 9 stored files in "), "{report}");
 }
 
 #[test]
