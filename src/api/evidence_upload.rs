@@ -37,7 +37,8 @@ pub struct DocumentUpload {
     #[schema(value_type = Option<String>, nullable = false, pattern = "^(true|false)$", max_length = 5, example = "true")]
     public: Option<String>,
     /// For a `video` only, instead of a file: an http(s) link to the video.
-    #[schema(nullable = false, format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$")]
+    #[schema(nullable = false, format = Uri, max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^/\s]\S*$",
+        example = "https://www.youtube.com/watch?v=inovasi-kebumen")]
     url: Option<String>,
 }
 
@@ -68,8 +69,9 @@ fn new_document(form: &ReceivedForm, owner: Owner) -> ApiResult<(NewDocument, Op
         Ok(()) => Vec::new(),
         Err(invalid) => crate::error::field_errors_from_validator(&invalid),
     };
+    // A form leaves a field it does not fill empty (Swagger UI sends every field).
     let public = match text("public").as_deref().map(str::trim) {
-        None | Some("false") => false,
+        None | Some("" | "false") => false,
         Some("true") => true,
         Some(_) => {
             errors.push(FieldError::new("public", "invalid_boolean"));

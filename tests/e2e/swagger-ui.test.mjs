@@ -1,6 +1,7 @@
 // Swagger UI as a developer uses it, in Debian's Chromium driven by playwright-core:
 // every tag's operations render, Authorize takes a token from /api/v1/auth/token, and
-// "Try it out" lists innovations (200) and creates an agency (201). Saves a screenshot.
+// "Try it out" lists innovations (200), creates an agency (201) and uploads a document
+// (a file picked in the form: 201). Saves a screenshot.
 //
 //   INOVIK_URL=http://127.0.0.1:8080 INOVIK_USERNAME=admin INOVIK_PASSWORD=... \
 //     E2E_OUTPUT=target/e2e node tests/e2e/swagger-ui.test.mjs
@@ -113,6 +114,30 @@ try {
     kind: "agency",
   });
   check(created === "201", `Try it out: create an agency answered ${created}`);
+
+  // An upload from the browser: the innovation id, the form's fields and a file picked
+  // as a developer would pick one.
+  const upload = page.locator("#operations-documents-upload_innovation_document");
+  await upload.locator(".opblock-summary").first().click();
+  await upload.locator(".try-out__btn").click();
+  await upload.locator('tr[data-param-name="id"] input').fill("1");
+  await upload.locator('tr[data-property-name="kind"] select').selectOption("decree");
+  await upload.locator('tr[data-property-name="title"] input[type="text"]').fill("SK Bupati dari Swagger UI");
+  // Swagger UI fills every field with an example; a decree has no video link.
+  await upload.locator('tr[data-property-name="url"] input[type="text"]').fill("");
+  await upload.locator('tr[data-property-name="description"] input[type="text"]').fill("");
+  await upload.locator('tr[data-property-name="file"] input[type="file"]').setInputFiles({
+    name: "sk-swagger.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n% SK Bupati Kebumen\n%%EOF\n"),
+  });
+  await upload.locator("button.execute").click();
+  const uploadStatus = upload
+    .locator(".live-responses-table .response .response-col_status")
+    .first();
+  await uploadStatus.waitFor({ timeout: 15000 });
+  const uploaded = (await uploadStatus.innerText()).trim();
+  check(uploaded === "201", `Try it out: upload a document answered ${uploaded}`);
 
   const blocked = violations.filter((text) => /Content Security Policy/i.test(text));
   check(blocked.length === 0, `no Content-Security-Policy violations (${blocked.join("; ")})`);
