@@ -32,6 +32,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(super::commitments::update_commitment)
         .service(super::commitments::delete_commitment)
         .service(super::commitments::record_realization);
+    super::evidence_routes::realization_routes(config);
 }
 
 /// A party to an agreement as signed. The NIP is left out for callers who may not see

@@ -1,12 +1,12 @@
-//! Evidence documents ("bukti dukung") of an innovation: `POST .../documents` (a
-//! `multipart/form-data` upload, streamed into the object store), the list, one document's
-//! metadata, `PATCH`, `DELETE` (archives) and an administrator's purge. The file itself
-//! is served by [`super::evidence_content`]. The store is written first, then the row and
-//! its audit event in one transaction: a crash leaves at most an unreferenced blob.
+//! Evidence documents ("bukti dukung"): the operations on the documents of an owner (an
+//! innovation, a stage move, a commitment's realization), whatever the route that names
+//! the owner ([`super::evidence_routes`] declares the routes of each). The upload is
+//! [`super::evidence_upload`]'s and the file itself [`super::evidence_content`]'s.
 
 use super::prelude::*;
 use chrono::{DateTime, Utc};
 
+use crate::domain::agreement::AgreementAction;
 use crate::domain::evidence::{DESCRIPTION_MAX, DocumentKind, TITLE_MAX};
 use crate::domain::text::{not_blank, optional_text};
 use crate::http::list_query::QueryPairs;
@@ -14,18 +14,6 @@ use crate::http::pagination::take_sub_collection_controls;
 use crate::store::documents::{
     self as store, DocumentChanges, DocumentFilters, DocumentRow, Owner, Retirement,
 };
-
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    config
-        .service(super::evidence_upload::upload_innovation_document)
-        .service(list_innovation_documents)
-        .service(get_innovation_document)
-        .service(update_innovation_document)
-        .service(archive_innovation_document)
-        .service(purge_innovation_document)
-        .service(super::evidence_content::innovation_document_content)
-        .service(super::evidence_content::innovation_document_thumbnail);
-}
 
 /// A piece of evidence: a file in the object store (`content_url`), or a link to a video.
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,20 +105,6 @@ impl Document {
     }
 }
 
-/// The path of one document of an innovation: `/{id}/documents/{document_id}`.
-#[derive(Debug, Deserialize)]
-pub struct InnovationDocument {
-    id: i64,
-    document_id: i64,
-}
-
-impl InnovationDocument {
-    /// The document's owner and its id.
-    pub(super) fn parts(&self) -> (Owner, i64) {
-        (Owner::Innovation(self.id), self.document_id)
-    }
-}
-
 /// The address of `owner`'s documents under `/api/v1`.
 pub(super) fn collection(owner: Owner) -> String {
     match owner {
@@ -138,9 +112,12 @@ pub(super) fn collection(owner: Owner) -> String {
         Owner::StageTransition { innovation_id, id } => {
             format!("innovations/{innovation_id}/stage-transitions/{id}/documents")
         }
-        Owner::Realization { commitment_id, .. } => {
-            format!("commitments/{commitment_id}/realization/documents")
-        }
+        Owner::Realization {
+            agreement_id,
+            commitment_id,
+        } => format!(
+            "performance-agreements/{agreement_id}/commitments/{commitment_id}/realization/documents"
+        ),
     }
 }
 
@@ -164,14 +141,72 @@ pub(super) fn answer(
     json_with_etag(req, response, row.version, &Document::new(row, &base))
 }
 
-/// Checks that `caller` may see `owner` and answers the agency its documents belong to.
-pub(super) async fn owner_agency(
+/// What a caller may do with the documents of an owner it may see.
+pub(super) struct Access {
+    /// The innovation a new document of this owner is evidence for.
+    pub innovation_id: i64,
+    /// What writing this owner's documents takes (the policy decides who may).
+    pub manage: Action,
+    /// Why nothing may be added now: a realization of an agreement that is not signed.
+    pub closed: Option<ApiError>,
+}
+
+/// 404 unless `caller` may see `owner` (an innovation it may see, a stage move of it, a
+/// commitment of an agreement it may see); then what it may do with its documents.
+pub(super) async fn access(state: &AppState, caller: &Caller, owner: Owner) -> ApiResult<Access> {
+    match owner {
+        Owner::Innovation(innovation_id) | Owner::StageTransition { innovation_id, .. } => {
+            let view = super::innovations::visible(state, caller, innovation_id).await?;
+            if let Owner::StageTransition { id, .. } = owner {
+                state
+                    .db
+                    .read(move |conn| store::stage_transition_of(conn, innovation_id, id))
+                    .await?;
+            }
+            Ok(Access {
+                innovation_id,
+                manage: Action::ManageDocuments {
+                    agency_id: view.row.agency_id,
+                },
+                closed: None,
+            })
+        }
+        Owner::Realization {
+            agreement_id,
+            commitment_id,
+        } => {
+            let (agreement, _) = super::agreements::visible(state, caller, agreement_id).await?;
+            let commitment = state
+                .db
+                .read(move |conn| {
+                    crate::store::agreements::find_commitment(conn, agreement_id, commitment_id)
+                })
+                .await?;
+            Ok(Access {
+                innovation_id: commitment.innovation_id,
+                manage: Action::RecordRealization {
+                    agency_id: agreement.agency_id,
+                },
+                closed: crate::store::agreements::check(
+                    &agreement,
+                    AgreementAction::RecordRealization,
+                )
+                .err(),
+            })
+        }
+    }
+}
+
+/// 401/403 unless `caller` may change `owner`'s documents; answers its access.
+pub(super) async fn may_manage(
     state: &AppState,
     caller: &Caller,
     owner: Owner,
-) -> ApiResult<i64> {
-    let view = super::innovations::visible(state, caller, owner.innovation_id()).await?;
-    Ok(view.row.agency_id)
+) -> ApiResult<Access> {
+    policy::require_account(caller)?;
+    let access = access(state, caller, owner).await?;
+    policy::authorize(caller, access.manage)?;
+    Ok(access)
 }
 
 /// Filters of a document list.
@@ -188,7 +223,8 @@ pub struct DocumentListParams {
     updated_since: Option<String>,
 }
 
-async fn list(
+/// A page of `owner`'s documents as `caller` may see them.
+pub(super) async fn list(
     req: HttpRequest,
     actor: RequestActor,
     state: web::Data<AppState>,
@@ -204,7 +240,7 @@ async fn list(
     };
     let controls = take_sub_collection_controls(&mut query);
     query.finish()?;
-    owner_agency(&state, &actor.caller, owner).await?;
+    access(&state, &actor.caller, owner).await?;
     let public_only = !policy::may_read_document(&actor.caller, false);
     let paging = controls.clone();
     let (rows, total) = state
@@ -218,33 +254,6 @@ async fn list(
     super::list_response(&req, &state, &page)
 }
 
-/// List an innovation's documents
-///
-/// Oldest first. Archived documents are left out unless `updated_since` is given. The
-/// public sees the `public` documents of launched innovations.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "list_innovation_documents",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           DocumentListParams, crate::http::pagination::PageParams),
-    responses(
-        (status = 422, response = super::problems::ValidationFailed),
-        (status = 200, description = "A page of the innovation's documents", body = Page<Document>,
-            headers(("Link" = String, description = "RFC 8288 links to other pages"))),
-        (status = 304, description = "Unchanged since the page's `If-None-Match` tag"),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("/{id}/documents")]
-pub async fn list_innovation_documents(
-    req: HttpRequest,
-    id: web::Path<i64>,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    list(req, actor, state, Owner::Innovation(id.into_inner())).await
-}
-
 /// Document `id` of `owner` as `caller` may see it: 404 for a document it may not read.
 pub(super) async fn readable(
     state: &AppState,
@@ -252,7 +261,7 @@ pub(super) async fn readable(
     owner: Owner,
     id: i64,
 ) -> ApiResult<DocumentRow> {
-    owner_agency(state, caller, owner).await?;
+    access(state, caller, owner).await?;
     let row = state
         .db
         .read(move |conn| store::find(conn, owner, id))
@@ -263,28 +272,14 @@ pub(super) async fn readable(
     Ok(row)
 }
 
-/// Get a document's metadata
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "get_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1)),
-    responses(
-        (status = 200, description = "The document", body = Document,
-            headers(("ETag" = String, description = "Its version, quoted"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("/{id}/documents/{document_id}")]
-pub async fn get_innovation_document(
+/// One document's metadata.
+pub(super) async fn get(
     req: HttpRequest,
-    path: web::Path<InnovationDocument>,
     actor: RequestActor,
     state: web::Data<AppState>,
+    (owner, id): (Owner, i64),
 ) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
-    let row = readable(&state, &actor.caller, owner, document_id).await?;
+    let row = readable(&state, &actor.caller, owner, id).await?;
     Ok(answer(&req, &state, HttpResponse::Ok(), owner, row))
 }
 
@@ -303,37 +298,17 @@ pub struct DocumentPatch {
     pub public: Option<bool>,
 }
 
-/// Change a document's metadata
-///
-/// Its title, description and whether the public may read it; the file never changes
-/// (upload a new document instead). A JSON merge patch; `If-Match` honoured. An archived
-/// document is a 409.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "update_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
-    request_body(content = DocumentPatch, content_type = "application/merge-patch+json"),
-    responses(
-        (status = 200, description = "The changed document", body = Document),
-        (status = 409, response = super::problems::Conflict),
-    ),
-)]
-#[patch("/{id}/documents/{document_id}")]
-pub async fn update_innovation_document(
+/// Changes a document's metadata (a merge patch; `If-Match` honoured).
+pub(super) async fn update(
     req: HttpRequest,
-    path: web::Path<InnovationDocument>,
     actor: RequestActor,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
-    JsonBody(patch): JsonBody<DocumentPatch>,
+    patch: DocumentPatch,
+    (owner, document_id): (Owner, i64),
 ) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
-    policy::require_account(&actor.caller)?;
     patch.validate()?;
-    let agency_id = owner_agency(&state, &actor.caller, owner).await?;
-    policy::authorize(&actor.caller, Action::ManageDocuments { agency_id })?;
+    may_manage(&state, &actor.caller, owner).await?;
     let row = state
         .db
         .write(actor.write_context(), move |conn, context| {
@@ -356,31 +331,14 @@ pub async fn update_innovation_document(
     Ok(answer(&req, &state, HttpResponse::Ok(), owner, row))
 }
 
-/// Archive a document
-///
-/// It stays readable with `archived: true` (and its file downloadable); lists leave it out
-/// unless `updated_since` is given. Archiving an archived document changes nothing.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "archive_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
-    responses(
-        (status = 204, description = "Archived"),
-    ),
-)]
-#[delete("/{id}/documents/{document_id}")]
-pub async fn archive_innovation_document(
-    path: web::Path<InnovationDocument>,
+/// Archives a document (`DELETE`).
+pub(super) async fn archive(
     actor: RequestActor,
     IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
+    (owner, document_id): (Owner, i64),
 ) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
-    policy::require_account(&actor.caller)?;
-    let agency_id = owner_agency(&state, &actor.caller, owner).await?;
-    policy::authorize(&actor.caller, Action::ManageDocuments { agency_id })?;
+    may_manage(&state, &actor.caller, owner).await?;
     state
         .db
         .write(actor.write_context(), move |conn, context| {
@@ -397,33 +355,16 @@ pub async fn archive_innovation_document(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Purge a document's file
-///
-/// Administrators only: removes the file itself for good (a photo of a citizen who asked,
-/// a document uploaded by mistake). The metadata and the audit trail stay; the document is
-/// archived and its content answers 410. A file another document also holds stays for
-/// that one.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "purge_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1),
-           ("If-Match" = Option<String>, Header, description = "The `ETag` the purge is based on")),
-    responses(
-        (status = 200, description = "Purged; the document as it is now", body = Document),
-    ),
-)]
-#[post("/{id}/documents/{document_id}/purge")]
-pub async fn purge_innovation_document(
-    IfMatch(expected): IfMatch,
-    path: web::Path<InnovationDocument>,
+/// Purges a document's file (administrators).
+pub(super) async fn purge(
     req: HttpRequest,
-    state: web::Data<AppState>,
     actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    (owner, document_id): (Owner, i64),
 ) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
     policy::authorize(&actor.caller, Action::PurgeDocument)?;
-    owner_agency(&state, &actor.caller, owner).await?;
+    access(&state, &actor.caller, owner).await?;
     let (row, unreferenced) = state
         .db
         .write(actor.write_context(), move |conn, context| {

@@ -7,7 +7,7 @@ use actix_web::body::SizedStream;
 use actix_web::http::header;
 use futures_util::TryStreamExt;
 
-use super::evidence::{InnovationDocument, file_etag, readable};
+use super::evidence::{file_etag, readable};
 use crate::domain::evidence::FileType;
 use crate::http::conditional::none_match;
 use crate::http::download::{Wanted, attachment, wanted};
@@ -15,12 +15,13 @@ use crate::store::documents::{DocumentRow, Owner};
 
 /// Which file of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
+pub(super) enum Which {
     Content,
     Thumbnail,
 }
 
-async fn serve(
+/// A document's file (or its thumbnail), streamed.
+pub(super) async fn serve(
     req: HttpRequest,
     actor: RequestActor,
     state: web::Data<AppState>,
@@ -112,70 +113,4 @@ fn describe(row: &DocumentRow, which: Which) -> (String, String) {
             }),
         ),
     }
-}
-
-/// Download a document's file
-///
-/// The file as stored (a photo without its metadata), as an attachment named as it was
-/// uploaded. `ETag` is the file's SHA-256; `Range` (one range of bytes) answers 206, and
-/// `If-Range` is honoured. Public files carry `Cache-Control: public, no-cache`: shared
-/// caches keep them and revalidate, and a 304 is answered only to a caller who may still
-/// read the document. A purged file is 410; a link (video) has no content (404).
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "download_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1),
-           ("Range" = Option<String>, Header, description = "One range of bytes, e.g. `bytes=0-1023`", max_length = 100),
-           ("If-Range" = Option<String>, Header, description = "The `ETag` the range is wanted of", max_length = 100)),
-    responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
-            headers(("ETag" = String, description = "The file's SHA-256, quoted"),
-                    ("Content-Disposition" = String, description = "attachment, with the file's name"),
-                    ("Accept-Ranges" = String, description = "bytes"))),
-        (status = 206, description = "The asked range of the file", content_type = "application/octet-stream", body = Vec<u8>,
-            headers(("Content-Range" = String, description = "bytes first-last/size"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 410, response = super::problems::Gone),
-        (status = 416, response = super::problems::RangeNotSatisfiable),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("/{id}/documents/{document_id}/content")]
-pub async fn innovation_document_content(
-    req: HttpRequest,
-    path: web::Path<InnovationDocument>,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
-    serve(req, actor, state, (owner, document_id), Which::Content).await
-}
-
-/// Download a photo's thumbnail
-///
-/// A JPEG at most 480 pixels on its longest side, for listings; 404 for a document that
-/// is not a picture.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "innovation_document_thumbnail",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1),
-           ("document_id" = i64, Path, description = "Document id", minimum = 1)),
-    responses(
-        (status = 200, description = "The thumbnail", content_type = "image/jpeg", body = Vec<u8>,
-            headers(("ETag" = String, description = "The thumbnail's SHA-256, quoted"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 410, response = super::problems::Gone),
-    ),
-    security((), ("bearer_auth" = []))
-)]
-#[get("/{id}/documents/{document_id}/thumbnail")]
-pub async fn innovation_document_thumbnail(
-    path: web::Path<InnovationDocument>,
-    state: web::Data<AppState>,
-    actor: RequestActor,
-    req: HttpRequest,
-) -> ApiResult<HttpResponse> {
-    let (owner, document_id) = path.parts();
-    serve(req, actor, state, (owner, document_id), Which::Thumbnail).await
 }

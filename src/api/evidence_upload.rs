@@ -5,7 +5,7 @@
 use super::prelude::*;
 use actix_web::http::header;
 
-use super::evidence::{Document, answer, document_base, owner_agency};
+use super::evidence::{answer, document_base, may_manage};
 use super::idempotency::{UploadKey, present_upload};
 use super::uploads::{ReceivedFile, ReceivedForm, receive};
 use crate::domain::evidence::{self, DESCRIPTION_MAX, DocumentKind, FileType, TITLE_MAX};
@@ -57,7 +57,11 @@ struct UploadFields {
 
 /// The row a valid form makes (its file still in staging), or every bad field (422); a
 /// file of a type not accepted is 415.
-fn new_document(form: &ReceivedForm, owner: Owner) -> ApiResult<(NewDocument, Option<FileType>)> {
+fn new_document(
+    form: &ReceivedForm,
+    owner: Owner,
+    innovation_id: i64,
+) -> ApiResult<(NewDocument, Option<FileType>)> {
     let text = |name: &str| form.text.get(name).cloned();
     let fields = UploadFields {
         kind: text("kind"),
@@ -115,6 +119,7 @@ fn new_document(form: &ReceivedForm, owner: Owner) -> ApiResult<(NewDocument, Op
     };
     let new = NewDocument {
         owner,
+        innovation_id,
         kind: kind.map_or("other", DocumentKind::as_str).to_owned(),
         title: fields.title.unwrap_or_default(),
         description: fields.description,
@@ -162,16 +167,17 @@ async fn store_file(
 }
 
 /// One upload, for any owner.
-async fn upload(
+pub(super) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
     actor: RequestActor,
     state: web::Data<AppState>,
     owner: Owner,
 ) -> ApiResult<HttpResponse> {
-    policy::require_account(&actor.caller)?;
-    let agency_id = owner_agency(&state, &actor.caller, owner).await?;
-    policy::authorize(&actor.caller, Action::ManageDocuments { agency_id })?;
+    let access = may_manage(&state, &actor.caller, owner).await?;
+    if let Some(refusal) = access.closed {
+        return Err(refusal);
+    }
     let form = receive(
         &req,
         payload,
@@ -191,7 +197,7 @@ async fn upload(
             return Err(error);
         }
     };
-    let (new, file_type) = match new_document(&form, owner) {
+    let (new, file_type) = match new_document(&form, owner, access.innovation_id) {
         Ok(checked) => checked,
         Err(error) => {
             form.abort().await;
@@ -214,47 +220,4 @@ async fn upload(
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, location));
     Ok(answer(&req, &state, response, owner, row))
-}
-
-/// Upload a document to an innovation
-///
-/// Evidence ("bukti dukung"): the decree, profile, budget, photos, reports, or a link to a
-/// video. Administrators, or the agency editor of the innovation's agency. A
-/// `multipart/form-data` form with a `file` part (or, for a `video`, a `url` part) and the
-/// text parts `kind`, `title`, `description` and `public`. The file is streamed into the
-/// object store, never held whole; its type is judged from its content (HTML, SVG and
-/// executables are 415 whatever their name), a photo loses its metadata (EXIF, GPS) and
-/// gains a thumbnail, and the same content twice is stored once. Past the upload limit:
-/// 413, nothing kept. With an `Idempotency-Key`, a retry of the same form (compared by
-/// the file's SHA-256) gets the first answer.
-#[utoipa::path(
-    tag = "documents",
-    operation_id = "upload_innovation_document",
-    params(("id" = i64, Path, description = "Innovation id", minimum = 1)),
-    request_body(content = DocumentUpload, content_type = "multipart/form-data",
-        example = json!({"kind": "decree", "title": "SK Bupati Kebumen tentang ELEGAN",
-            "public": "true", "file": "(the bytes of SK-Bupati-ELEGAN.pdf)"})),
-    responses(
-        (status = 201, description = "Stored", body = Document,
-            headers(("Location" = String, description = "The new document"),
-                    ("ETag" = String, description = "Its version, quoted"))),
-        (status = 415, response = super::problems::UnsupportedMediaType),
-    ),
-)]
-#[post("/{id}/documents")]
-pub async fn upload_innovation_document(
-    req: HttpRequest,
-    id: web::Path<i64>,
-    payload: web::Payload,
-    actor: RequestActor,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
-    upload(
-        req,
-        payload,
-        actor,
-        state,
-        Owner::Innovation(id.into_inner()),
-    )
-    .await
 }

@@ -25,7 +25,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(archive_innovation)
         .service(super::stage_transitions::move_innovation)
         .service(super::stage_transitions::list_stage_transitions);
-    super::evidence::configure(config);
+    super::evidence_routes::innovation_routes(config);
+    super::evidence_routes::transition_routes(config);
 }
 
 /// A public-service innovation of a lab cohort.

@@ -17,6 +17,7 @@ pub mod document;
 pub mod document_limits;
 pub mod evidence;
 mod evidence_content;
+mod evidence_routes;
 mod evidence_upload;
 pub mod government_affair;
 pub mod health;

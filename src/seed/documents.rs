@@ -66,6 +66,7 @@ pub async fn seed(
             }
             let new = NewDocument {
                 owner: Owner::Innovation(innovation_id),
+                innovation_id,
                 kind: kind.as_str().to_owned(),
                 title,
                 description: Some("Contoh buatan inovik seed --demo".to_owned()),

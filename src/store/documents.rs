@@ -39,7 +39,7 @@ pub struct DocumentRow {
 }
 
 /// What a document is attached to: an innovation itself, one of its stage moves, or the
-/// realization of a commitment on it.
+/// realization of a commitment of an agreement (on one of the agency's innovations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
     Innovation(i64),
@@ -48,32 +48,19 @@ pub enum Owner {
         id: i64,
     },
     Realization {
-        innovation_id: i64,
+        agreement_id: i64,
         commitment_id: i64,
     },
 }
 
 impl Owner {
-    pub fn innovation_id(self) -> i64 {
+    /// The innovation column this owner fixes (none for a realization: its commitment
+    /// says), the stage move and the commitment.
+    fn columns(self) -> (Option<i64>, Option<i64>, Option<i64>) {
         match self {
-            Self::Innovation(id)
-            | Self::StageTransition {
-                innovation_id: id, ..
-            }
-            | Self::Realization {
-                innovation_id: id, ..
-            } => id,
-        }
-    }
-
-    fn columns(self) -> (i64, Option<i64>, Option<i64>) {
-        match self {
-            Self::Innovation(id) => (id, None, None),
-            Self::StageTransition { innovation_id, id } => (innovation_id, Some(id), None),
-            Self::Realization {
-                innovation_id,
-                commitment_id,
-            } => (innovation_id, None, Some(commitment_id)),
+            Self::Innovation(id) => (Some(id), None, None),
+            Self::StageTransition { innovation_id, id } => (Some(innovation_id), Some(id), None),
+            Self::Realization { commitment_id, .. } => (None, None, Some(commitment_id)),
         }
     }
 }
@@ -95,6 +82,8 @@ pub struct StoredFile {
 #[derive(Debug, Clone)]
 pub struct NewDocument {
     pub owner: Owner,
+    /// The innovation it is evidence for (a realization's: its commitment's).
+    pub innovation_id: i64,
     pub kind: String,
     pub title: String,
     pub description: Option<String>,
@@ -127,7 +116,8 @@ pub fn create(
     new: NewDocument,
 ) -> ApiResult<DocumentRow> {
     let now = super::now();
-    let (innovation_id, stage_transition_id, commitment_id) = new.owner.columns();
+    let (_, stage_transition_id, commitment_id) = new.owner.columns();
+    let innovation_id = new.innovation_id;
     let file = new.file.as_ref();
     let row = diesel::insert_into(documents::table)
         .values((
@@ -167,9 +157,10 @@ type Boxed<'a> = documents::BoxedQuery<'a, MultiBackend>;
 /// those of its stage moves.
 fn owned_by<'a>(owner: Owner) -> Boxed<'a> {
     let (innovation_id, stage_transition_id, commitment_id) = owner.columns();
-    let query = documents::table
-        .filter(documents::innovation_id.eq(innovation_id))
-        .into_boxed::<MultiBackend>();
+    let mut query = documents::table.into_boxed::<MultiBackend>();
+    if let Some(innovation_id) = innovation_id {
+        query = query.filter(documents::innovation_id.eq(innovation_id));
+    }
     let query = match stage_transition_id {
         Some(transition) => query.filter(documents::stage_transition_id.eq(transition)),
         None => query.filter(documents::stage_transition_id.is_null()),
@@ -394,4 +385,20 @@ pub fn holders(conn: &mut DbConnection, sha256: &str) -> ApiResult<Vec<i64>> {
         .select(documents::id)
         .order(documents::id.asc())
         .load(conn)?)
+}
+
+/// 404 unless stage move `id` is one of innovation `innovation_id`'s.
+pub fn stage_transition_of(conn: &mut DbConnection, innovation_id: i64, id: i64) -> ApiResult<()> {
+    use crate::db::schema::stage_transitions;
+    let found = diesel::select(diesel::dsl::exists(
+        stage_transitions::table
+            .filter(stage_transitions::id.eq(id))
+            .filter(stage_transitions::innovation_id.eq(innovation_id)),
+    ))
+    .get_result::<bool>(conn)?;
+    if found {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }

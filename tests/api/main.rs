@@ -21,6 +21,7 @@ mod commands;
 mod concurrency;
 mod docs;
 mod documents;
+mod documents_owners;
 mod errors;
 mod idempotency;
 mod import;

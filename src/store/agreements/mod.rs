@@ -169,7 +169,7 @@ pub struct Realization {
 }
 
 /// 409 unless the lifecycle ([`AgreementStatus::allows`]) lets `action` happen to `row`.
-pub(super) fn check(row: &AgreementRow, action: AgreementAction) -> ApiResult<()> {
+pub fn check(row: &AgreementRow, action: AgreementAction) -> ApiResult<()> {
     let refusal = match row.status().allows(action) {
         Ok(()) => return Ok(()),
         Err(refusal) => refusal,
