@@ -25,6 +25,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import files
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BINARY = ROOT / "target" / "release" / "inovik"  # --binary replaces it
@@ -131,6 +133,7 @@ class Database:
             # Migrations added since it was seeded (an index on 1M rows takes a while).
             run([BINARY, "migrate"], env=env)
         cleanup = [
+            "DELETE FROM documents",
             f"DELETE FROM audit_events",
             f"DELETE FROM idempotency_keys",
             f"DELETE FROM stage_transitions WHERE innovation_id > {self.innovations}",
@@ -192,6 +195,8 @@ class Service:
             os.environ, DATABASE_URL=database.url, INOVIK_BIND=f"127.0.0.1:{self.port}",
             INOVIK_PUBLIC_URL=self.base, INOVIK_JWT_SECRET=JWT_SECRET, RUST_LOG="warn",
             INOVIK_POOL_SIZE=str(pool_size),
+            # Evidence files of this database, beside it (bench/files.py).
+            INOVIK_STORAGE_URL=str(ROOT / "target" / "bench" / f"files-{database.backend}-{database.scale}"),
             # wrk and every scenario speak from one address and one token: request limits
             # are set explicitly far above what a run sends, so they are never met.
             INOVIK_RATE_LIMIT_PER_MINUTE="1000000000",
@@ -417,6 +422,12 @@ def measure(backend, scale, args):
                     log(f"{backend} {scale} {scenario}: round {round_number + 1}, pgbench")
                     theirs.append(pgbench(database, scenario, args.connections, args.seconds))
             result["scenarios"][scenario] = {"ours": ours, "pgbench": theirs}
+        if args.files:
+            log(f"{backend} {scale} files: upload and download against nginx")
+            try:
+                result["files"] = files.measure(service, token, run, args.rounds, args.seconds)
+            except (OSError, SystemExit) as error:
+                result["files_error"] = str(error)
         if args.csv:
             log(f"{backend} {scale} csv export")
             try:
@@ -502,6 +513,10 @@ def report(results, args, command):
             lines += ["", line + "."]
         if result.get("csv_error"):
             lines += ["", f"CSV export failed: `{result['csv_error']}`."]
+        if result.get("files"):
+            lines += ["", *files.report_lines(result["files"])]
+        if result.get("files_error"):
+            lines += ["", f"File scenarios failed: `{result['files_error']}`."]
         if result.get("logged_errors"):
             lines += ["", "Errors in the service log:", "", "```",
                       *result["logged_errors"][:20], "```"]
@@ -532,6 +547,9 @@ def main():
     parser.add_argument("--no-csv", dest="csv", action="store_false",
                         help="skip the CSV export")
     parser.add_argument("--no-build", dest="build", action="store_false")
+    parser.add_argument("--files", action="store_true",
+                        help="also upload and download 5 MB files against nginx, and watch "
+                        "memory under 16 concurrent 20 MB uploads (bench/files.py)")
     parser.add_argument("--binary", help="measure this build instead of building the "
                         "release one (CI smoke-tests the suite with the debug build)")
     parser.add_argument("--perf", default="",
@@ -579,7 +597,7 @@ def main():
     print(text)
     log(f"wrote {output}")
     failed = [r for r in results if r.get("logged_errors") or r.get("failure")
-              or r.get("csv_error")] or [
+              or r.get("csv_error") or r.get("files_error")] or [
         1 for r in results for runs in r["scenarios"].values()
         for one in runs["ours"] + runs["pgbench"] if one["errors"]]
     if failed:
