@@ -18,7 +18,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use object_store::{GetOptions, GetRange, GetResultPayload, ObjectStore, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
 pub use upload::{StoredBlob, Upload};
@@ -211,10 +211,15 @@ impl Storage {
             .store
             .get_opts(&Self::blob_path(sha256), options)
             .await?;
+        let (size, range) = (found.meta.size, found.range.clone());
+        let stream = match found.payload {
+            GetResultPayload::File(file, _) => file_stream(file, range.clone()),
+            GetResultPayload::Stream(stream) => stream,
+        };
         Ok(BlobRead {
-            size: found.meta.size,
-            range: found.range.clone(),
-            stream: found.into_stream(),
+            size,
+            range,
+            stream,
         })
     }
 
@@ -291,6 +296,47 @@ impl Storage {
             Some(Err(error)) => Err(error.into()),
             _ => Ok(()),
         }
+    }
+}
+
+/// A local file's bytes `range`, read in large chunks on the blocking pool (the crate's own
+/// stream reads 8 KiB at a time: a 5 MB download was 640 trips to the pool).
+fn file_stream(
+    file: std::fs::File,
+    range: Range<u64>,
+) -> BoxStream<'static, Result<Bytes, object_store::Error>> {
+    const CHUNK: u64 = 256 * 1024;
+    let file = Arc::new(file);
+    futures_util::stream::try_unfold(range, move |range| {
+        let file = file.clone();
+        async move {
+            if range.start >= range.end {
+                return Ok(None);
+            }
+            let length = CHUNK.min(range.end - range.start);
+            let at = range.start;
+            let read = tokio::task::spawn_blocking(move || {
+                use std::os::unix::fs::FileExt;
+                let mut buffer = vec![0; usize::try_from(length).unwrap_or(0)];
+                file.read_exact_at(&mut buffer, at)
+                    .map(|()| Bytes::from(buffer))
+            })
+            .await;
+            let chunk = match read {
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(error)) => return Err(local_error(error)),
+                Err(error) => return Err(local_error(error)),
+            };
+            Ok(Some((chunk, at + length..range.end)))
+        }
+    })
+    .boxed()
+}
+
+fn local_error(error: impl std::error::Error + Send + Sync + 'static) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "LocalFileSystem",
+        source: Box::new(error),
     }
 }
 
