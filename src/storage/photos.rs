@@ -146,6 +146,21 @@ mod tests {
     }
 
     #[test]
+    fn a_photo_turned_by_its_exif_is_turned_upright_before_the_exif_goes() {
+        let wide =
+            DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 20, image::Rgb([9, 9, 9])));
+        let mut jpeg = Jpeg::from_bytes(encode(&wide, ImageFormat::Jpeg).unwrap()).unwrap();
+        // One IFD entry: Orientation (0x0112), SHORT, 6 = "rotate 90 degrees clockwise".
+        jpeg.set_exif(Some(Bytes::from_static(
+            b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0",
+        )));
+        let processed = process_now(jpeg.encoder().bytes(), FileType::Jpeg).unwrap();
+        let upright = image::load_from_memory(&processed.picture).unwrap();
+        assert_eq!((upright.width(), upright.height()), (20, 40));
+        assert!(!processed.picture.windows(4).any(|w| w == b"Exif"));
+    }
+
+    #[test]
     fn a_photo_loses_its_metadata_and_gains_a_thumbnail() {
         let original = jpeg_with_exif();
         assert!(original.windows(3).any(|w| w == b"GPS"));
