@@ -114,15 +114,16 @@ pub async fn middleware(
         + chrono::Duration::seconds(LEASE_MARGIN_SECONDS);
     let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
         .unwrap_or_else(|_| chrono::Duration::hours(24));
+    let key = DeferredKey {
+        scope,
+        key,
+        lease,
+        ttl,
+    };
     if is_upload(&req) {
         // An upload is never buffered to be compared: its handler presents the key once
         // the file has streamed into the store and been hashed (`present_upload`).
-        req.extensions_mut().insert(DeferredKey {
-            scope,
-            key,
-            lease,
-            ttl,
-        });
+        req.extensions_mut().insert(key);
         let response = next.call(req).await;
         let claim = match &response {
             Ok(response) => response.request().extensions().get::<Claim>().cloned(),
@@ -136,22 +137,7 @@ pub async fn middleware(
         Err(error) => return Ok(refuse(req, error)),
     };
     let request_hash = request_hash(&req, &body);
-    let presented = state
-        .db
-        .transaction(move |conn| {
-            idempotency::present(
-                conn,
-                &KeyRequest {
-                    scope: &scope,
-                    key: &key,
-                    request_hash: &request_hash,
-                    lease,
-                    ttl,
-                },
-            )
-        })
-        .await;
-    let claim = match presented {
+    let claim = match present(&state, key, request_hash).await {
         Ok(Presented::Claimed(claim)) => claim,
         Ok(Presented::Replay(stored)) => return Ok(req.into_response(replay(stored))),
         Ok(Presented::InProgress) => return Ok(refuse(req, ApiError::IdempotencyKeyInUse)),
@@ -235,8 +221,9 @@ async fn finish(
     }
 }
 
-/// An `Idempotency-Key` whose request is an upload: presented by its handler once the
-/// upload is hashed ([`present_upload`]).
+/// An `Idempotency-Key` with its scope (the caller, its role and agency) and how long its
+/// claim and its answer last; an upload's is presented by its handler once the upload is
+/// hashed ([`present_upload`]).
 #[derive(Debug, Clone)]
 pub struct DeferredKey {
     scope: String,
@@ -265,23 +252,7 @@ pub async fn present_upload(
     let Some(deferred) = req.extensions().get::<DeferredKey>().cloned() else {
         return Ok(UploadKey::Run(None));
     };
-    let request_hash = request_hash.to_owned();
-    let presented = state
-        .db
-        .transaction(move |conn| {
-            idempotency::present(
-                conn,
-                &KeyRequest {
-                    scope: &deferred.scope,
-                    key: &deferred.key,
-                    request_hash: &request_hash,
-                    lease: deferred.lease,
-                    ttl: deferred.ttl,
-                },
-            )
-        })
-        .await?;
-    match presented {
+    match present(state, deferred, request_hash.to_owned()).await? {
         Presented::Claimed(claim) => {
             req.extensions_mut().insert(claim.clone());
             Ok(UploadKey::Run(Some(claim)))
@@ -291,6 +262,30 @@ pub async fn present_upload(
         Presented::OutcomeUnknown => Err(ApiError::IdempotencyOutcomeUnknown),
         Presented::Reused => Err(ApiError::IdempotencyKeyReused),
     }
+}
+
+/// Presents `key` for a request whose content hashes to `request_hash`, in a transaction
+/// of its own.
+async fn present(
+    state: &AppState,
+    key: DeferredKey,
+    request_hash: String,
+) -> Result<Presented, ApiError> {
+    state
+        .db
+        .transaction(move |conn| {
+            idempotency::present(
+                conn,
+                &KeyRequest {
+                    scope: &key.scope,
+                    key: &key.key,
+                    request_hash: &request_hash,
+                    lease: key.lease,
+                    ttl: key.ttl,
+                },
+            )
+        })
+        .await
 }
 
 /// Whether `req` is a file upload (`multipart/form-data`), whose body the middleware
