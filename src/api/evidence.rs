@@ -331,6 +331,23 @@ pub(super) async fn update(
     Ok(answer(&req, &state, HttpResponse::Ok(), owner, row))
 }
 
+/// Archives or purges document `id` of `owner` in one audited write; answers the row and
+/// the blobs no document holds any longer.
+async fn retire(
+    actor: &RequestActor,
+    expected: crate::domain::version::ExpectedVersion,
+    state: &AppState,
+    (owner, id): (Owner, i64),
+    how: Retirement,
+) -> ApiResult<(DocumentRow, Vec<String>)> {
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::retire(conn, context, owner, id, &expected, how)
+        })
+        .await
+}
+
 /// Archives a document (`DELETE`).
 pub(super) async fn archive(
     actor: RequestActor,
@@ -339,19 +356,8 @@ pub(super) async fn archive(
     (owner, document_id): (Owner, i64),
 ) -> ApiResult<HttpResponse> {
     may_manage(&state, &actor.caller, owner).await?;
-    state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::retire(
-                conn,
-                context,
-                owner,
-                document_id,
-                &expected,
-                Retirement::Archive,
-            )
-        })
-        .await?;
+    let one = (owner, document_id);
+    retire(&actor, expected, &state, one, Retirement::Archive).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -365,19 +371,8 @@ pub(super) async fn purge(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::PurgeDocument)?;
     access(&state, &actor.caller, owner).await?;
-    let (row, unreferenced) = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::retire(
-                conn,
-                context,
-                owner,
-                document_id,
-                &expected,
-                Retirement::Purge,
-            )
-        })
-        .await?;
+    let one = (owner, document_id);
+    let (row, unreferenced) = retire(&actor, expected, &state, one, Retirement::Purge).await?;
     for blob in unreferenced {
         // The row no longer names it; a blob the store keeps by mistake is `gc`'s.
         if let Err(error) = state.storage.delete(&blob).await {
