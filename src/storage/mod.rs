@@ -25,6 +25,17 @@ pub use upload::{StoredBlob, Upload};
 
 use crate::error::ApiError;
 
+/// How long an S3 request is retried: a client waiting on an upload or a download
+/// learns within seconds that the store is down (503), instead of after object_store's
+/// default of ten retries over up to three minutes.
+fn s3_retries() -> object_store::RetryConfig {
+    object_store::RetryConfig {
+        backoff: object_store::BackoffConfig::default(),
+        max_retries: 3,
+        retry_timeout: std::time::Duration::from_secs(10),
+    }
+}
+
 /// Where blobs live under the store's root.
 const BLOBS: &str = "blobs";
 /// Where uploads are written while they stream in.
@@ -137,6 +148,7 @@ impl Storage {
             }
             let s3 = object_store::aws::AmazonS3Builder::from_env()
                 .with_bucket_name(bucket)
+                .with_retry(s3_retries())
                 .build()
                 .map_err(|e| format!("cannot use the S3 store {url:?}: {e}"))?;
             let prefix = prefix.trim_matches('/');

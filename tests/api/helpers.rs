@@ -390,6 +390,11 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(app: &TestApp) -> Self {
+        Self::start_with(app, &[]).await
+    }
+
+    /// Like `start`, with `overrides` added to (or replacing) its environment.
+    pub async fn start_with(app: &TestApp, overrides: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -412,6 +417,7 @@ impl ServerProcess {
             .env("INOVIK_RATE_LIMIT_PER_MINUTE", "1000000")
             .env("INOVIK_RATE_LIMIT_ANONYMOUS_PER_MINUTE", "1000000")
             .env("INOVIK_TOKEN_REQUESTS_PER_MINUTE", "1000000")
+            .envs(overrides.iter().copied())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("inovik serve starts");

@@ -40,4 +40,5 @@ mod schema;
 mod security;
 mod signing_races;
 mod stage_transitions;
+mod storage_outage;
 mod throttling;
