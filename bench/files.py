@@ -179,9 +179,18 @@ def measure(service, token, run, rounds, seconds, connections=8, clients=4):
         content = f"{service.base}/api/v1/innovations/1/documents/{document['id']}/content"
         (nginx.root / "files" / "five.bin").write_bytes(five)
         results = {"download": {"ours": [], "nginx": []}, "upload": {"ours": [], "nginx": []}}
-        for _ in range(rounds):
+        for round_number in range(rounds):
+            # BENCH_FILES_PERF=<path>: perf samples the service during the first download
+            # round (`perf report -i <path>` shows where the time goes).
+            profile = os.environ.get("BENCH_FILES_PERF") if round_number == 0 else None
+            perf = profile and subprocess.Popen(
+                ["perf", "record", "-F", "499", "-g", "-p", str(service.process.pid),
+                 "-o", profile, "--", "sleep", str(seconds)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             results["download"]["ours"].append(downloads(
                 run, content, [f"Authorization: Bearer {token}"], connections, seconds))
+            if perf:
+                perf.wait()
             results["download"]["nginx"].append(downloads(
                 run, f"http://127.0.0.1:{nginx.port}/files/five.bin", [], connections, seconds))
             # The same file each time: the service stores it once (its hash names it) and

@@ -74,6 +74,11 @@ pub const MAX_CSV_LIMIT: usize = 64 * 1024 * 1024;
 /// Largest evidence file by default: 20 MiB.
 pub const DEFAULT_UPLOAD_LIMIT: u64 = 20 * 1024 * 1024;
 
+/// What an upload's form may add to its file, in bytes (boundaries, part headers, text
+/// parts): a body declared larger than the limit plus this is refused before it is read.
+/// A proxy's body limit must leave at least this much (`deploy/nginx.conf`).
+pub const UPLOAD_FORM_OVERHEAD: u64 = 64 * 1024;
+
 /// Largest `INOVIK_UPLOAD_LIMIT`: 1 GiB (evidence is documents and photos; a video is a
 /// link).
 pub const MAX_UPLOAD_LIMIT: u64 = 1024 * 1024 * 1024;

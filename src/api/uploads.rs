@@ -16,8 +16,6 @@ use crate::storage::{Storage, StorageError, Upload};
 
 /// Longest text part read (a description is at most 2,000 characters of up to 4 bytes).
 const TEXT_PART_MAX: usize = 8 * 1024;
-/// What the form may add to the file in bytes: boundaries, part headers, text parts.
-const FORM_OVERHEAD: u64 = 64 * 1024;
 
 /// The file part of a form, in the store's staging area until [`ReceivedForm::finish`].
 pub struct ReceivedFile {
@@ -65,7 +63,9 @@ pub async fn receive(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit.saturating_add(FORM_OVERHEAD)) {
+    if declared
+        .is_some_and(|length| length > limit.saturating_add(crate::config::UPLOAD_FORM_OVERHEAD))
+    {
         return Err(StorageError::TooLarge { limit }.into());
     }
     let mut form = Multipart::new(req.headers(), payload);

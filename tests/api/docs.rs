@@ -237,3 +237,36 @@ fn wildcards_match_what_they_should() {
         &serde_json::json!({"errors": [{"code": "blank"}, {"code": "too_long"}]})
     ));
 }
+
+/// `deploy/nginx.conf`'s body limit follows `INOVIK_UPLOAD_LIMIT`'s default: a form with a
+/// file of exactly the limit passes the proxy (the API answers it), and the proxy does not
+/// let through much more than the API would read anyway.
+#[test]
+fn the_proxy_body_limit_follows_the_upload_limit() {
+    let conf =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"))
+            .unwrap();
+    let value = conf
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("client_max_body_size "))
+        .expect("deploy/nginx.conf sets client_max_body_size")
+        .trim_end_matches(';');
+    let (digits, unit) = value.split_at(
+        value
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(value.len()),
+    );
+    let bytes: u64 = digits.parse::<u64>().unwrap()
+        * match unit {
+            "" => 1,
+            "k" | "K" => 1024,
+            "m" | "M" => 1024 * 1024,
+            "g" | "G" => 1024 * 1024 * 1024,
+            other => panic!("unknown nginx size unit {other:?}"),
+        };
+    let needed = inovik::config::DEFAULT_UPLOAD_LIMIT + inovik::config::UPLOAD_FORM_OVERHEAD;
+    assert!(
+        (needed..=needed + 2 * 1024 * 1024).contains(&bytes),
+        "client_max_body_size {value} ({bytes} bytes) should be at least {needed} bytes and at most 2 MiB more"
+    );
+}
