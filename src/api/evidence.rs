@@ -331,19 +331,28 @@ pub(super) async fn update(
     Ok(answer(&req, &state, HttpResponse::Ok(), owner, row))
 }
 
-/// Archives or purges document `id` of `owner` in one audited write; answers the row and
-/// the blobs no document holds any longer.
+/// Archives or purges document `id` of `owner` in one audited write. A purge deletes the
+/// blobs no document holds any longer inside that write, under the blob-references lock:
+/// if the store fails, nothing is purged (503) and the administrator retries.
 async fn retire(
     actor: &RequestActor,
     expected: crate::domain::version::ExpectedVersion,
     state: &AppState,
     (owner, id): (Owner, i64),
     how: Retirement,
-) -> ApiResult<(DocumentRow, Vec<String>)> {
+) -> ApiResult<DocumentRow> {
+    let storage = state.storage.clone();
     state
         .db
         .write(actor.write_context(), move |conn, context| {
-            store::retire(conn, context, owner, id, &expected, how)
+            if how == Retirement::Purge {
+                store::lock_blob_references(conn)?;
+            }
+            let (row, unreferenced) = store::retire(conn, context, owner, id, &expected, how)?;
+            for blob in unreferenced {
+                storage.delete_blocking(&blob)?;
+            }
+            Ok(row)
         })
         .await
 }
@@ -372,13 +381,7 @@ pub(super) async fn purge(
     policy::authorize(&actor.caller, Action::PurgeDocument)?;
     access(&state, &actor.caller, owner).await?;
     let one = (owner, document_id);
-    let (row, unreferenced) = retire(&actor, expected, &state, one, Retirement::Purge).await?;
-    for blob in unreferenced {
-        // The row no longer names it; a blob the store keeps by mistake is `gc`'s.
-        if let Err(error) = state.storage.delete(&blob).await {
-            log::error!("purged document {document_id}: its blob {blob} stays: {error}");
-        }
-    }
+    let row = retire(&actor, expected, &state, one, Retirement::Purge).await?;
     Ok(answer(&req, &state, HttpResponse::Ok(), owner, row))
 }
 

@@ -210,9 +210,18 @@ pub(super) async fn upload(
     };
     let mut context = actor.write_context();
     context.idempotency = claim;
+    let storage = state.storage.clone();
     let row = state
         .db
         .write(context, move |conn, context| {
+            store::lock_blob_references(conn)?;
+            // The same content purged since this upload wrote it took the blob along:
+            // refuse (a retry stores it anew) rather than write a row without its file.
+            for blob in new.blobs() {
+                if !storage.exists_blocking(blob)? {
+                    return Err(ApiError::StorageUnavailable);
+                }
+            }
             store::create(conn, context, new)
         })
         .await?;

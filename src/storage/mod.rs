@@ -301,6 +301,25 @@ impl Storage {
         }
     }
 
+    /// Whether the blob named `sha256` is in the store.
+    pub async fn exists(&self, sha256: &str) -> Result<bool, StorageError> {
+        match self.store.head(&Self::blob_path(sha256)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// [`Storage::exists`] from a thread of the blocking pool, inside a database transaction.
+    pub fn exists_blocking(&self, sha256: &str) -> Result<bool, StorageError> {
+        tokio::runtime::Handle::current().block_on(self.exists(sha256))
+    }
+
+    /// [`Storage::delete`] from a thread of the blocking pool, inside a database transaction.
+    pub fn delete_blocking(&self, sha256: &str) -> Result<(), StorageError> {
+        tokio::runtime::Handle::current().block_on(self.delete(sha256))
+    }
+
     /// Whether the store answers (for `/health/ready`): a listing of one object.
     pub async fn ping(&self) -> Result<(), StorageError> {
         let mut listing = self.store.list(Some(&Path::from(BLOBS)));

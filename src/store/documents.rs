@@ -109,6 +109,29 @@ pub struct DocumentFilters {
     pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
+/// Arbitrary but fixed key of the PostgreSQL advisory lock under which a write adds or
+/// drops a reference to a blob (SQLite writers take turns anyway).
+const BLOB_REFERENCES_LOCK: i64 = 0x0b10_b5ef;
+
+/// Takes turns with every other write that adds or drops a reference to a blob, for the
+/// rest of the transaction: an upload that checks its blob is still there and writes its
+/// row, and a purge that deletes a blob no row holds, never interleave. Without it, an
+/// upload of the very file being purged could write its row just after the purge found
+/// the blob unreferenced, and keep a row whose file is gone.
+pub fn lock_blob_references(conn: &mut DbConnection) -> ApiResult<()> {
+    super::serialise_on(conn, BLOB_REFERENCES_LOCK)
+}
+
+impl NewDocument {
+    /// The blobs the new row will reference.
+    pub fn blobs(&self) -> impl Iterator<Item = &str> {
+        self.file
+            .iter()
+            .flat_map(|file| std::iter::once(&file.sha256).chain(&file.thumbnail))
+            .map(String::as_str)
+    }
+}
+
 /// Inserts the row of a document whose blob is stored already, with its audit event.
 pub fn create(
     conn: &mut DbConnection,

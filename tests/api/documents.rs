@@ -805,6 +805,70 @@ async fn a_purge_removes_the_file_and_keeps_the_row_and_its_history() {
         actions.contains(&"document.create") && actions.contains(&"document.purge"),
         "{actions:?}"
     );
+
+    // The same file sent again after its purge is stored anew and served.
+    let again = upload(&app, &innovation, None, &parts).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    let served = app.get(&format!("{}/content", path(&again.json()))).await;
+    assert_eq!(served.body, shared);
+}
+
+#[actix_web::test]
+async fn a_purge_the_store_cannot_carry_out_purges_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("files");
+    let app =
+        spawn_app_with(|config| config.storage_url = folder.to_str().unwrap().to_owned()).await;
+    let (innovation, _) = innovation(&app, "delivery").await;
+    let content = pdf("tetap-ada");
+    let document = upload(
+        &app,
+        &innovation,
+        None,
+        &[
+            Part::Text("kind", "report"),
+            Part::Text("title", "Laporan"),
+            Part::File("l.pdf", &content),
+        ],
+    )
+    .await
+    .json();
+    let path = format!(
+        "/api/v1/innovations/{}/documents/{}",
+        innovation["id"], document["id"]
+    );
+    // The blob's folder becomes a file: deleting the blob fails.
+    let hash = sha256(&content);
+    let shelf = folder.join("blobs").join(&hash[..2]);
+    let saved = std::fs::read(shelf.join(&hash)).unwrap();
+    std::fs::remove_dir_all(&shelf).unwrap();
+    std::fs::write(&shelf, b"not a folder").unwrap();
+
+    let refused = app
+        .request(Method::POST, &format!("{path}/purge"))
+        .send()
+        .await;
+    assert_eq!(
+        refused.problem(503)["type"],
+        "https://inovik.example/problems/storage-unavailable"
+    );
+    let kept = app.get(&path).await.json();
+    assert_eq!(
+        (kept["purged"].as_bool(), kept["version"].as_i64()),
+        (Some(false), Some(1)),
+        "{kept}"
+    );
+
+    // Once the store works again, the purge goes through.
+    std::fs::remove_file(&shelf).unwrap();
+    std::fs::create_dir(&shelf).unwrap();
+    std::fs::write(shelf.join(&hash), saved).unwrap();
+    let purged = app
+        .request(Method::POST, &format!("{path}/purge"))
+        .send()
+        .await;
+    assert_eq!(purged.status, 200, "{}", purged.text());
+    assert!(!shelf.join(&hash).exists());
 }
 
 /// A JPEG with an EXIF segment holding a GPS position, made here.
