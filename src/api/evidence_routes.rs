@@ -32,7 +32,8 @@ const ARCHIVE: &str = "It stays readable with `archived: true` (and its file dow
 const PURGE: &str = "Administrators only: removes the file itself for good (a photo of a \
     citizen who asked, a document uploaded by mistake). The metadata and the audit trail \
     stay; the document is archived and its content answers 410. A file another document \
-    also holds stays for that one.";
+    also holds stays for that one. If the file store cannot delete the file, nothing is \
+    purged: 503 with `Retry-After`, and the purge can be sent again.";
 const DOWNLOAD: &str = "The file as stored (a photo without its metadata), as an attachment \
     named as it was uploaded, with the media type its content was judged to be. `ETag` is the \
     file's SHA-256; `Range` (one range of bytes) answers 206, and `If-Range` is honoured. \
