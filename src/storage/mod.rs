@@ -122,7 +122,7 @@ pub enum BlobHealth {
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
-    /// Where it is, for logs and `/health/ready` (no credentials: they come from the
+    /// Where it is, for logs and the operator commands (no credentials: they come from the
     /// environment, never from the URL).
     location: String,
     /// How many bytes an upload gathers before writing a part: S3 needs 5 MiB parts;
@@ -318,15 +318,6 @@ impl Storage {
     /// [`Storage::delete`] from a thread of the blocking pool, inside a database transaction.
     pub fn delete_blocking(&self, sha256: &str) -> Result<(), StorageError> {
         tokio::runtime::Handle::current().block_on(self.delete(sha256))
-    }
-
-    /// Whether the store answers (for `/health/ready`): a listing of one object.
-    pub async fn ping(&self) -> Result<(), StorageError> {
-        let mut listing = self.store.list(Some(&Path::from(BLOBS)));
-        match listing.next().await {
-            Some(Err(error)) => Err(error.into()),
-            _ => Ok(()),
-        }
     }
 }
 
