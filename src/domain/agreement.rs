@@ -137,7 +137,7 @@ pub const UNIT_MAX: u64 = 50;
 /// A decimal with at most two fractional digits, held as a whole number of hundredths so
 /// that it is exact on both backends and in JSON (where it is written as a string,
 /// `"1000.50"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hundredths(pub i64);
 
 /// Largest magnitude accepted: thirteen integer digits.

@@ -57,6 +57,7 @@ pub mod caller;
 pub mod canonical_json;
 pub mod dates;
 pub mod evidence;
+pub mod index;
 pub mod innovation;
 pub mod lab_stage;
 pub mod labels;
