@@ -229,6 +229,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    index_catalogues (id) {
+        id -> BigInt,
+        year -> BigInt,
+        title -> Text,
+        illustrative -> Bool,
+        status -> Text,
+        government_weight -> BigInt,
+        innovation_weight -> BigInt,
+        minimum_innovations -> BigInt,
+        not_assessable_label -> Text,
+        copied_from_year -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_grades (id) {
+        id -> BigInt,
+        catalogue_id -> BigInt,
+        position -> BigInt,
+        label -> Text,
+        from_hundredths -> BigInt,
+        from_included -> Bool,
+    }
+}
+
+diesel::table! {
+    index_variables (id) {
+        id -> BigInt,
+        catalogue_id -> BigInt,
+        position -> BigInt,
+        code -> Text,
+        name -> Text,
+        aspect -> Text,
+    }
+}
+
+diesel::table! {
+    index_indicators (id) {
+        id -> BigInt,
+        catalogue_id -> BigInt,
+        variable_id -> BigInt,
+        position -> BigInt,
+        code -> Text,
+        text -> Text,
+        evidence_required -> Bool,
+        evidence_kinds -> Text,
+    }
+}
+
+diesel::table! {
+    index_options (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        position -> BigInt,
+        label -> Text,
+        weight_hundredths -> BigInt,
+    }
+}
+
 diesel::joinable!(performance_agreements -> agencies (agency_id));
 diesel::joinable!(commitments -> performance_agreements (agreement_id));
 diesel::joinable!(commitments -> innovations (innovation_id));
@@ -262,6 +326,10 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(index_grades -> index_catalogues (catalogue_id));
+diesel::joinable!(index_variables -> index_catalogues (catalogue_id));
+diesel::joinable!(index_indicators -> index_variables (variable_id));
+diesel::joinable!(index_options -> index_indicators (indicator_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -273,4 +341,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     performance_agreements,
     commitments,
     documents,
+    index_catalogues,
+    index_grades,
+    index_variables,
+    index_indicators,
+    index_options,
 );

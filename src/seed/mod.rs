@@ -5,7 +5,10 @@
 
 mod agencies;
 mod documents;
+mod index_catalogue;
 mod innovations;
+
+pub use index_catalogue::illustrative as illustrative_index_catalogue;
 
 use crate::api::AppState;
 use crate::db::WriteContext;
@@ -22,20 +25,28 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
         request_id: format!("seed-{}", uuid::Uuid::new_v4()),
         idempotency: None,
     };
-    let ((agencies_created, agencies_present), (cohort_id, created, present)) = state
+    let index_year = i64::from(chrono::Datelike::year(&today));
+    let ((agencies_created, agencies_present), (cohort_id, created, present), catalogue) = state
         .db
         .write(context.clone(), move |conn, context| {
             let agencies = agencies::seed(conn, context, &region_code)?;
             let innovations = innovations::seed(conn, context, &region_code, today)?;
-            Ok((agencies, innovations))
+            let catalogue = index_catalogue::seed(conn, context, index_year)?;
+            Ok((agencies, innovations, catalogue))
         })
         .await?;
+    let catalogue = if catalogue {
+        "created"
+    } else {
+        "already present"
+    };
     let (documents_created, documents_present) =
         documents::seed(state, &context, cohort_id).await?;
     Ok(format!(
         "demo data: {agencies_created} agencies created, {agencies_present} already present\n\
          demo data: {created} innovations created, {present} already present\n\
          demo data: {documents_created} documents created, {documents_present} already present\n\
+         demo data: the illustrative {index_year} index catalogue {catalogue}\n\
          demo cohort id: {cohort_id}"
     ))
 }

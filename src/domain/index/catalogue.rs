@@ -93,7 +93,7 @@ impl CatalogueContent {
         let mut issues = Vec::new();
         let formula = &self.formula;
         let total = formula.government_weight.0 + formula.innovation_weight.0;
-        if total != 100_00 {
+        if total != 10_000 {
             issues.push(
                 CatalogueIssue::new("innovation_weight", "weights_not_100")
                     .with("total", Hundredths(total)),
@@ -233,8 +233,8 @@ mod tests {
             title: "Contoh".into(),
             illustrative: true,
             formula: Formula {
-                government_weight: Hundredths(25_20),
-                innovation_weight: Hundredths(74_80),
+                government_weight: Hundredths(2520),
+                innovation_weight: Hundredths(7480),
                 minimum_innovations: 10,
                 grades: bands_2023(),
             },
@@ -268,7 +268,7 @@ mod tests {
     #[test]
     fn a_draft_keeps_weights_codes_and_labels_apart() {
         let mut draft = catalogue();
-        draft.formula.innovation_weight = Hundredths(70_00);
+        draft.formula.innovation_weight = Hundredths(7000);
         draft.variables[1].indicators[1].code = "G.1".into();
         draft.variables[1].indicators[0].options[1].label = "Tidak ada".into();
         draft.formula.grades[1].label = "Sangat Inovatif".into();
