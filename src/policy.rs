@@ -69,6 +69,10 @@ pub enum Action {
     },
     /// Removing a document's file for good (administrators).
     PurgeDocument,
+    /// The yearly index's published catalogues are public.
+    ReadIndexCatalogues,
+    /// Writing, publishing, copying and deleting catalogues; reading drafts (administrators).
+    ManageIndexCatalogues,
 }
 
 impl Action {
@@ -76,7 +80,11 @@ impl Action {
     fn is_public(self) -> bool {
         matches!(
             self,
-            Self::ReadAgencies | Self::ReadCohorts | Self::ReadInnovations | Self::ReadAgreements
+            Self::ReadAgencies
+                | Self::ReadCohorts
+                | Self::ReadInnovations
+                | Self::ReadAgreements
+                | Self::ReadIndexCatalogues
         )
     }
 }
@@ -98,7 +106,8 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
             | Action::ReadInnovations
             | Action::ReadInternalInnovations
             | Action::ReadAgreements
-            | Action::ReadUnsignedAgreements,
+            | Action::ReadUnsignedAgreements
+            | Action::ReadIndexCatalogues,
         ) => true,
         (
             Role::AgencyEditor,

@@ -54,7 +54,7 @@ pub struct Commitment {
     #[schema(max_length = 2000)]
     pub note: Option<String>,
     #[schema(read_only)]
-    #[serde(serialize_with = "optional_rfc3339")]
+    #[serde(serialize_with = "super::rfc3339_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub evaluated_at: Option<DateTime<Utc>>,
     #[schema(read_only)]
@@ -65,16 +65,6 @@ pub struct Commitment {
     #[schema(read_only)]
     #[serde(serialize_with = "super::rfc3339")]
     pub updated_at: DateTime<Utc>,
-}
-
-fn optional_rfc3339<S: serde::Serializer>(
-    at: &Option<DateTime<Utc>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match at {
-        Some(at) => super::rfc3339(at, serializer),
-        None => serializer.serialize_none(),
-    }
 }
 
 impl Commitment {

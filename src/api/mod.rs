@@ -23,6 +23,8 @@ pub mod government_affair;
 pub mod health;
 pub mod idempotency;
 pub mod import;
+pub mod index_catalogue_schema;
+pub mod index_catalogues;
 pub mod innovation_lists;
 pub mod innovations;
 pub(crate) mod listing;
@@ -140,6 +142,8 @@ impl AppState {
         (name = "agreements", description = "Innovation performance agreements (perjanjian \
             kinerja inovasi) between the Bupati and agency heads, their commitments, signing \
             with a verifiable content hash, and realizations."),
+        (name = "index", description = "The yearly innovation index (Indeks Inovasi Daerah, \
+            Kemendagri): each year's catalogue of indicators, options and formula."),
         (name = "stats", description = "Counts for dashboards."),
         (name = "users", description = "People who sign in (administrators only)."),
         (name = "api-clients", description = "Other regional systems that sign in with client \
@@ -214,6 +218,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/cohorts").configure(cohorts::configure))
         .service(scope("/api/v1/innovations").configure(innovations::configure))
         .service(scope("/api/v1/performance-agreements").configure(agreements::configure))
+        .service(scope("/api/v1/index-catalogues").configure(index_catalogues::configure))
         .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))
@@ -263,6 +268,17 @@ pub fn accepts_csv(req: &HttpRequest) -> bool {
 
 /// Timestamps in answers: RFC 3339 in UTC with a fixed six fractional digits
 /// (`2016-10-12T03:00:00.000000Z`), so every value has the same shape.
+/// [`rfc3339`] for an instant that may be absent (`null`).
+pub fn rfc3339_option<S: serde::Serializer>(
+    at: &Option<chrono::DateTime<chrono::Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => rfc3339(at, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 pub fn rfc3339<S: serde::Serializer>(
     at: &chrono::DateTime<chrono::Utc>,
     serializer: S,

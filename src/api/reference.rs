@@ -10,6 +10,8 @@ use crate::domain::account::Role;
 use crate::domain::agency::AgencyKind;
 use crate::domain::agreement::{AgreementStatus, AmendmentReason};
 use crate::domain::evidence::DocumentKind;
+use crate::domain::index::Aspect;
+use crate::domain::index::catalogue::CatalogueStatus;
 use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::labels::Labelled;
@@ -51,6 +53,8 @@ pub struct Reference {
     pub amendment_reasons: Vec<ReferenceValue>,
     pub roles: Vec<ReferenceValue>,
     pub document_kinds: Vec<ReferenceValue>,
+    pub index_aspects: Vec<ReferenceValue>,
+    pub index_catalogue_statuses: Vec<ReferenceValue>,
 }
 
 fn values<T: Labelled>() -> Vec<ReferenceValue> {
@@ -78,6 +82,8 @@ impl Reference {
             amendment_reasons: values::<AmendmentReason>(),
             roles: values::<Role>(),
             document_kinds: values::<DocumentKind>(),
+            index_aspects: values::<Aspect>(),
+            index_catalogue_statuses: values::<CatalogueStatus>(),
         }
     }
 }
@@ -85,7 +91,8 @@ impl Reference {
 /// Get the reference values
 ///
 /// Every enum of the API (agency kinds, lab stages, innovation forms, initiator types,
-/// statuses, amendment reasons, roles, document kinds) with labels in Indonesian (`id`) and English
+/// statuses, amendment reasons, roles, document kinds, the index's aspects and catalogue
+/// statuses) with labels in Indonesian (`id`) and English
 /// (`en`). Public, cacheable for an hour, with an `ETag`.
 #[utoipa::path(
     tag = "reference",

@@ -6,6 +6,8 @@ use super::account::Role;
 use super::agency::AgencyKind;
 use super::agreement::{AgreementStatus, AmendmentReason};
 use super::evidence::DocumentKind;
+use super::index::Aspect;
+use super::index::catalogue::CatalogueStatus;
 use super::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use super::lab_stage::LabStage;
 
@@ -140,3 +142,13 @@ mod tests {
         assert_eq!(LabStage::Delivery.label().0, "Tahap III - Delivery");
     }
 }
+
+labelled!(Aspect, |aspect| match aspect {
+    Aspect::Government => ("Aspek Pemerintah Daerah", "Regional government aspect"),
+    Aspect::Innovation => ("Aspek Inovasi Daerah", "Innovation aspect"),
+});
+
+labelled!(CatalogueStatus, |status| match status {
+    CatalogueStatus::Draft => ("Draf", "Draft"),
+    CatalogueStatus::Published => ("Terbit", "Published"),
+});

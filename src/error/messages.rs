@@ -181,6 +181,24 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "unknown_part" => "is not a part of this form".into(),
         "multipart_invalid" => "the multipart/form-data body is malformed or cut short".into(),
         "document_purged" => "the file was removed for good".into(),
+        "weight_invalid" => {
+            "must be a decimal from 0 to 9999.99 with at most two fractional digits".into()
+        }
+        "weights_not_100" => format!(
+            "the two aspect weights must add up to 100 (they add up to {})",
+            param("total").unwrap_or_default()
+        ),
+        "duplicate_code" => "is already the code of another variable or indicator".into(),
+        "aspect_without_indicators" => format!(
+            "the {} aspect needs at least one indicator",
+            param("aspect").unwrap_or_default()
+        ),
+        "variable_without_indicators" => "a variable needs at least one indicator".into(),
+        "too_few_options" => "an indicator needs at least two options".into(),
+        "grades_do_not_cover_zero" => {
+            "one grade band must start at 0 (included), so every index has a grade".into()
+        }
+        "year_mismatch" => "must be the catalogue's own year (or absent)".into(),
         _ => "is invalid".into(),
     }
 }

@@ -132,6 +132,26 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
         "unknown_part" => "bukan bagian dari formulir ini".into(),
         "multipart_invalid" => "isi multipart/form-data rusak atau terpotong".into(),
         "document_purged" => "berkasnya sudah dihapus permanen".into(),
+        "weight_invalid" => {
+            "harus bilangan desimal 0 sampai 9999.99 dengan paling banyak dua angka di belakang koma"
+                .into()
+        }
+        "weights_not_100" => format!(
+            "bobot kedua aspek harus berjumlah 100 (kini berjumlah {})",
+            param("total").unwrap_or_default()
+        ),
+        "duplicate_code" => "sudah menjadi kode variabel atau indikator lain".into(),
+        "aspect_without_indicators" => format!(
+            "aspek {} memerlukan paling sedikit satu indikator",
+            param("aspect").unwrap_or_default()
+        ),
+        "variable_without_indicators" => "variabel memerlukan paling sedikit satu indikator".into(),
+        "too_few_options" => "indikator memerlukan paling sedikit dua pilihan".into(),
+        "grades_do_not_cover_zero" => {
+            "salah satu predikat harus mulai dari 0 (termasuk), agar setiap indeks berpredikat"
+                .into()
+        }
+        "year_mismatch" => "harus tahun katalog itu sendiri (atau dikosongkan)".into(),
         "too_long" => match param("max") {
             Some(max) => format!("paling banyak {max} karakter"),
             None => "terlalu panjang".into(),

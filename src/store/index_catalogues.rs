@@ -10,7 +10,7 @@ use super::check_version;
 use crate::db::schema::{
     index_catalogues, index_grades, index_indicators, index_options, index_variables,
 };
-use crate::db::{DbConnection, WriteContext};
+use crate::db::{DbConnection, MultiBackend, WriteContext};
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
 use crate::domain::index::Aspect;
@@ -18,6 +18,7 @@ use crate::domain::index::catalogue::{
     CatalogueContent, CatalogueIssue, CatalogueStatus, Indicator, IndicatorOption, Variable,
 };
 use crate::domain::index::formula::{Formula, GradeBand};
+use crate::domain::paging::{ById, ListControls};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
 
@@ -178,16 +179,39 @@ impl StoredCatalogue {
     }
 }
 
-/// Every catalogue's row, newest year first; drafts only with `drafts`.
-pub fn list(conn: &mut DbConnection, drafts: bool) -> ApiResult<Vec<CatalogueRow>> {
-    let mut query = index_catalogues::table
+/// A page of catalogues (in the order they were created); drafts only with `drafts`,
+/// and only of the statuses `status` names when it is given.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<Vec<CatalogueStatus>>,
+    drafts: bool,
+    controls: &ListControls<ById>,
+) -> ApiResult<(Vec<CatalogueRow>, Option<i64>)> {
+    let filtered = || {
+        let mut query = index_catalogues::table.into_boxed::<MultiBackend>();
+        if let Some(statuses) = &status {
+            let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+            query = query.filter(index_catalogues::status.eq_any(statuses));
+        }
+        if !drafts {
+            query = query.filter(index_catalogues::status.eq(CatalogueStatus::Published.as_str()));
+        }
+        query
+    };
+    let total = if controls.wants_total() {
+        Some(filtered().count().get_result::<i64>(conn)?)
+    } else {
+        None
+    };
+    let after = controls.cursor_after().map_or(0, |position| position.id);
+    let rows = filtered()
+        .filter(index_catalogues::id.gt(after))
+        .order(index_catalogues::id.asc())
+        .limit(controls.per_page + 1)
+        .offset(controls.offset())
         .select(CatalogueRow::as_select())
-        .order(index_catalogues::year.desc())
-        .into_boxed();
-    if !drafts {
-        query = query.filter(index_catalogues::status.eq(CatalogueStatus::Published.as_str()));
-    }
-    Ok(query.load(conn)?)
+        .load(conn)?;
+    Ok((rows, total))
 }
 
 fn find_row(conn: &mut DbConnection, year: i64) -> ApiResult<CatalogueRow> {
@@ -510,4 +534,16 @@ pub fn delete(
         None::<&()>,
     )?;
     Ok(())
+}
+
+/// A new draft for `to_year` with the content of the catalogue of `from_year` (a new
+/// year's catalogue usually starts as last year's).
+pub fn copy(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    from_year: i64,
+    to_year: i64,
+) -> ApiResult<StoredCatalogue> {
+    let source = find(conn, from_year)?;
+    create(conn, context, to_year, &source.content(), Some(from_year))
 }

@@ -1,191 +1,263 @@
-//! The yearly index's catalogues in the database, on both backends: a draft written whole,
-//! published once it keeps every rule, frozen after; the demo's illustrative catalogue.
-//! (The HTTP endpoints over them come next: until then these go through the store, on the
-//! same write path, transactions and audit as the API.)
+//! `/api/v1/index-catalogues`: the yearly index's catalogues on both backends: a draft
+//! written whole, published once it keeps every rule, frozen after, copied into a new
+//! year; drafts are the administrators' alone; the demo's illustrative catalogue.
 
-use inovik::db::WriteContext;
-use inovik::domain::agreement::Hundredths;
-use inovik::domain::caller::Caller;
-use inovik::domain::version::ExpectedVersion;
-use inovik::error::ApiError;
-use inovik::store::index_catalogues as store;
+use actix_web::http::Method;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::spawn_app;
 
-fn context() -> WriteContext {
-    WriteContext {
-        caller: Caller::System,
-        request_id: "test-index".into(),
-        idempotency: None,
-    }
+/// A small catalogue: one government indicator and two innovation indicators.
+fn catalogue(year: i64) -> Value {
+    let options =
+        |top: &str| json!([{"label": "Belum ada", "weight": "0"}, {"label": "Ada", "weight": top}]);
+    json!({
+        "year": year,
+        "title": format!("Indeks Inovasi Daerah {year}"),
+        "government_weight": "25.2",
+        "innovation_weight": "74.8",
+        "minimum_innovations": 10,
+        "not_assessable_label": "Tidak Dapat Dinilai",
+        "grades": [
+            {"label": "Sangat Inovatif", "from": "60", "from_included": false},
+            {"label": "Inovatif", "from": "35", "from_included": true},
+            {"label": "Kurang Inovatif", "from": "0", "from_included": true}
+        ],
+        "variables": [
+            {"code": "P", "name": "Pemerintah daerah", "aspect": "government", "indicators": [
+                {"code": "P.1", "text": "Regulasi inovasi daerah", "evidence_required": true,
+                 "evidence_kinds": ["decree"], "options": options("100")}
+            ]},
+            {"code": "K", "name": "Kematangan inovasi", "aspect": "innovation", "indicators": [
+                {"code": "K.1", "text": "Dasar hukum inovasi", "evidence_required": true,
+                 "evidence_kinds": ["decree"], "options": options("60")},
+                {"code": "K.2", "text": "Replikasi", "evidence_required": false,
+                 "options": options("40.5")}
+            ]}
+        ]
+    })
 }
 
-async fn write<T: Send + 'static>(
-    app: &TestApp,
-    work: impl FnOnce(&mut inovik::db::DbConnection, &WriteContext) -> Result<T, ApiError>
-    + Send
-    + 'static,
-) -> Result<T, ApiError> {
-    app.state.db.write(context(), work).await
-}
-
-fn field_codes(error: ApiError) -> Vec<(String, String)> {
-    match error {
-        ApiError::Validation(errors) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
-        other => panic!("expected a 422, got {other:?}"),
-    }
+fn fields(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{problem}"))
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
 
 #[actix_web::test]
-async fn a_draft_is_replaced_whole_published_once_and_frozen_after() {
+async fn a_draft_is_written_whole_published_once_and_frozen_after() {
     let app = spawn_app().await;
-    let mut content = inovik::seed::illustrative_index_catalogue();
-    content.variables.truncate(1);
-    let draft = {
-        let content = content.clone();
-        write(&app, move |conn, context| {
-            store::create(conn, context, 2031, &content, None)
-        })
-        .await
-        .unwrap()
-    };
-    assert_eq!(draft.row.status, "draft");
-    assert_eq!(draft.row.version, 1);
-    assert_eq!(draft.content(), content, "stored and read back as written");
-
-    // Only the government aspect: a draft may be incomplete, but cannot be published.
-    let refused = write(&app, |conn, context| {
-        store::publish(conn, context, 2031, &ExpectedVersion::Any)
-    })
-    .await
-    .unwrap_err();
+    let created = app
+        .post_json("/api/v1/index-catalogues", &catalogue(2031))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert!(
+        created
+            .header("location")
+            .unwrap()
+            .ends_with("/api/v1/index-catalogues/2031")
+    );
+    let draft = created.json();
     assert_eq!(
-        field_codes(refused),
+        (
+            &draft["status"],
+            &draft["version"],
+            &draft["government_weight"]
+        ),
+        (&json!("draft"), &json!(1), &json!("25.20"))
+    );
+    let k2 = &draft["variables"][1]["indicators"][1];
+    assert_eq!(
+        (
+            &k2["code"],
+            &k2["evidence_kinds"],
+            &k2["options"][1]["weight"]
+        ),
+        (&json!("K.2"), &json!([]), &json!("40.50"))
+    );
+    assert!(k2["options"][1]["id"].as_i64().is_some());
+
+    // Drafts are the administrators' alone.
+    app.get_anonymous("/api/v1/index-catalogues/2031")
+        .await
+        .problem(404);
+    let viewer = app.token_for("pembaca", "viewer", None).await;
+    let listed = app
+        .request(Method::GET, "/api/v1/index-catalogues")
+        .bearer(&viewer)
+        .send()
+        .await
+        .json();
+    assert_eq!(listed["total"], 0, "{listed}");
+
+    // Publishing checks completeness; a draft without innovation indicators is refused.
+    let mut partial = catalogue(2031);
+    partial["variables"].as_array_mut().unwrap().truncate(1);
+    let replaced = app
+        .request(Method::PUT, "/api/v1/index-catalogues/2031")
+        .header("if-match", "\"1\"")
+        .json(&partial)
+        .send()
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+    assert_eq!(replaced.header("etag").as_deref(), Some("\"2\""));
+    let refused = app
+        .post_json("/api/v1/index-catalogues/2031/publish", &json!({}))
+        .await;
+    assert_eq!(
+        fields(&refused.problem(422)),
         [(
             "variables".to_owned(),
             "aspect_without_indicators".to_owned()
         )]
     );
 
-    // Broken weights are refused and leave the draft as it was.
-    let mut broken = inovik::seed::illustrative_index_catalogue();
-    broken.formula.innovation_weight = Hundredths(7000);
-    let refused = write(&app, move |conn, context| {
-        store::replace(conn, context, 2031, &ExpectedVersion::Any, &broken)
-    })
-    .await
-    .unwrap_err();
+    // A stale version, and a broken catalogue, change nothing.
+    app.request(Method::PUT, "/api/v1/index-catalogues/2031")
+        .header("if-match", "\"1\"")
+        .json(&catalogue(2031))
+        .send()
+        .await
+        .problem(412);
+    let mut broken = catalogue(2031);
+    broken["innovation_weight"] = json!("70");
+    broken["variables"][1]["indicators"][1]["code"] = json!("K.1");
+    broken["variables"][1]["indicators"][0]["options"][0]["weight"] = json!("-1");
+    let refused = app
+        .request(Method::PUT, "/api/v1/index-catalogues/2031")
+        .json(&broken)
+        .send()
+        .await;
     assert_eq!(
-        field_codes(refused),
-        [("innovation_weight".to_owned(), "weights_not_100".to_owned())]
+        fields(&refused.problem(422)),
+        [(
+            "variables.1.indicators.0.options.0.weight".to_owned(),
+            "weight_invalid".to_owned()
+        )]
     );
-    let unchanged = app
-        .state
-        .db
-        .read(|conn| store::find(conn, 2031))
+    broken["variables"][1]["indicators"][0]["options"][0]["weight"] = json!("0");
+    let refused = app
+        .request(Method::PUT, "/api/v1/index-catalogues/2031")
+        .json(&broken)
+        .send()
         .await
-        .unwrap();
-    assert_eq!(unchanged.content(), content);
-
-    // A stale version is refused; the whole catalogue replaces the draft, new ids and all.
-    let whole = inovik::seed::illustrative_index_catalogue();
-    let stale = {
-        let whole = whole.clone();
-        write(&app, move |conn, context| {
-            store::replace(
-                conn,
-                context,
-                2031,
-                &ExpectedVersion::OneOf(vec!["\"7\"".into()]),
-                &whole,
+        .problem(422);
+    assert_eq!(
+        fields(&refused),
+        [
+            ("innovation_weight".to_owned(), "weights_not_100".to_owned()),
+            (
+                "variables.1.indicators.1.code".to_owned(),
+                "duplicate_code".to_owned()
             )
-        })
-        .await
-        .unwrap_err()
-    };
-    assert!(
-        matches!(stale, ApiError::PreconditionFailed { .. }),
-        "{stale:?}"
+        ]
     );
-    let replaced = {
-        let whole = whole.clone();
-        write(&app, move |conn, context| {
-            store::replace(conn, context, 2031, &ExpectedVersion::Any, &whole)
-        })
-        .await
-        .unwrap()
-    };
-    assert_eq!((replaced.row.version, replaced.content()), (2, whole));
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("95.20"),
+        "{refused}"
+    );
+    let current = app.get("/api/v1/index-catalogues/2031").await.json();
+    assert_eq!(current["version"], 2);
+    assert_eq!(current["variables"].as_array().unwrap().len(), 1);
 
-    let published = write(&app, |conn, context| {
-        store::publish(conn, context, 2031, &ExpectedVersion::Any)
-    })
-    .await
-    .unwrap();
-    assert_eq!(published.row.status, "published");
-    assert!(published.row.published_at.is_some());
+    let whole = app
+        .request(Method::PUT, "/api/v1/index-catalogues/2031")
+        .json(&catalogue(2031))
+        .send()
+        .await;
+    assert_eq!(whole.status, 200, "{}", whole.text());
+    let published = app
+        .request(Method::POST, "/api/v1/index-catalogues/2031/publish")
+        .header("if-match", "\"3\"")
+        .send()
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text());
+    let published = published.json();
+    assert_eq!(published["status"], "published");
+    assert!(published["published_at"].is_string());
 
-    // Frozen: no replace, no second publish, no delete.
-    for attempt in 0..3 {
-        let refused = write(&app, move |conn, context| {
-            let content = inovik::seed::illustrative_index_catalogue();
-            match attempt {
-                0 => {
-                    store::replace(conn, context, 2031, &ExpectedVersion::Any, &content).map(|_| ())
-                }
-                1 => store::publish(conn, context, 2031, &ExpectedVersion::Any).map(|_| ()),
-                _ => store::delete(conn, context, 2031, &ExpectedVersion::Any),
-            }
-        })
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(
-                refused,
-                ApiError::Conflict {
-                    slug: "catalogue-published",
-                    ..
-                }
-            ),
-            "{refused:?}"
+    // Published: everyone reads it; nobody changes, republishes or deletes it.
+    let public = app.get_anonymous("/api/v1/index-catalogues/2031").await;
+    assert_eq!(public.status, 200);
+    assert_eq!(public.json()["variables"], published["variables"]);
+    for (method, path) in [
+        (Method::PUT, "/api/v1/index-catalogues/2031"),
+        (Method::POST, "/api/v1/index-catalogues/2031/publish"),
+        (Method::DELETE, "/api/v1/index-catalogues/2031"),
+    ] {
+        let refused = app
+            .request(method, path)
+            .json(&catalogue(2031))
+            .send()
+            .await;
+        assert_eq!(
+            refused.problem(409)["type"],
+            "https://inovik.example/problems/catalogue-published",
+            "{path}"
         );
     }
+    let listed = app
+        .get_anonymous("/api/v1/index-catalogues?status=published")
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["year"], 2031, "{listed}");
 
     // One catalogue per year.
-    let again = write(&app, move |conn, context| {
-        store::create(conn, context, 2031, &content, None)
-    })
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(
-            again,
-            ApiError::Conflict {
-                slug: "duplicate",
-                ..
-            }
-        ),
-        "{again:?}"
-    );
+    app.post_json("/api/v1/index-catalogues", &catalogue(2031))
+        .await
+        .problem(409);
 }
 
 #[actix_web::test]
-async fn a_deleted_draft_takes_its_parts_along_and_every_step_is_audited() {
+async fn a_catalogue_is_copied_into_a_new_year_and_a_draft_can_be_deleted() {
     let app = spawn_app().await;
-    write(&app, |conn, context| {
-        let content = inovik::seed::illustrative_index_catalogue();
-        store::create(conn, context, 2032, &content, None)?;
-        store::delete(conn, context, 2032, &ExpectedVersion::Any)
-    })
-    .await
-    .unwrap();
-    let gone = app
-        .state
-        .db
-        .read(|conn| store::find(conn, 2032))
+    app.post_json("/api/v1/index-catalogues", &catalogue(2030))
+        .await;
+    let copy = app
+        .post_json("/api/v1/index-catalogues/2030/copy", &json!({"year": 2033}))
+        .await;
+    assert_eq!(copy.status, 201, "{}", copy.text());
+    let copy = copy.json();
+    assert_eq!(
+        (&copy["year"], &copy["status"], &copy["copied_from_year"]),
+        (&json!(2033), &json!("draft"), &json!(2030))
+    );
+    let original = app.get("/api/v1/index-catalogues/2030").await.json();
+    let codes = |catalogue: &Value| -> Vec<String> {
+        catalogue["variables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| v["indicators"].as_array().unwrap().clone())
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&copy), codes(&original));
+    assert_ne!(
+        copy["variables"][0]["id"], original["variables"][0]["id"],
+        "the copy has parts of its own"
+    );
+    app.post_json("/api/v1/index-catalogues/2030/copy", &json!({"year": 2033}))
         .await
-        .unwrap_err();
-    assert!(matches!(gone, ApiError::NotFound), "{gone:?}");
+        .problem(409);
+    app.post_json("/api/v1/index-catalogues/2030/copy", &json!({"year": 1999}))
+        .await
+        .problem(422);
+
+    let deleted = app.delete("/api/v1/index-catalogues/2033").await;
+    assert_eq!(deleted.status, 204);
+    app.get("/api/v1/index-catalogues/2033").await.problem(404);
     let trail = app
         .get("/api/v1/audit-events?resource_type=index_catalogue")
         .await
@@ -199,41 +271,63 @@ async fn a_deleted_draft_takes_its_parts_along_and_every_step_is_audited() {
     actions.sort_unstable();
     assert_eq!(
         actions,
-        ["index_catalogue.create", "index_catalogue.delete"]
+        [
+            "index_catalogue.copy",
+            "index_catalogue.create",
+            "index_catalogue.delete"
+        ]
     );
-    // The parts went with it (foreign keys cascade on both backends).
-    let options: i64 = app
-        .state
-        .db
-        .read(|conn| {
-            use diesel::prelude::*;
-            Ok(inovik::db::schema::index_options::table
-                .count()
-                .get_result(conn)?)
-        })
+}
+
+#[actix_web::test]
+async fn only_administrators_write_catalogues() {
+    let app = spawn_app().await;
+    let agency = app
+        .create_agency(json!({"code": "AG-IKD", "name": "Dinas Kominfo"}))
+        .await;
+    let editor = app
+        .token_for("penyunting", "agency_editor", agency["id"].as_i64())
+        .await;
+    let refused = app
+        .request(Method::POST, "/api/v1/index-catalogues")
+        .bearer(&editor)
+        .json(&catalogue(2034))
+        .send()
+        .await;
+    refused.problem(403);
+    app.request(Method::POST, "/api/v1/index-catalogues")
+        .anonymous()
+        .json(&catalogue(2034))
+        .send()
         .await
-        .unwrap();
-    assert_eq!(options, 0);
+        .problem(401);
+    app.get("/api/v1/index-catalogues/2034").await.problem(404);
 }
 
 #[actix_web::test]
 async fn the_demo_seed_publishes_the_illustrative_catalogue_once() {
     let app = spawn_app().await;
     let first = inovik::seed::demo(&app.state).await.unwrap();
-    let year = i64::from(chrono::Datelike::year(&app.state.config.today()));
+    let year = chrono::Datelike::year(&app.state.config.today());
     assert!(
         first.contains(&format!("the illustrative {year} index catalogue created")),
         "{first}"
     );
     let catalogue = app
-        .state
-        .db
-        .read(move |conn| store::find(conn, year))
-        .await
-        .unwrap();
-    assert_eq!(catalogue.row.status, "published");
-    assert!(catalogue.row.illustrative);
-    assert!(catalogue.row.title.contains("bukan katalog resmi"));
+        .get_anonymous(&format!("/api/v1/index-catalogues/{year}"))
+        .await;
+    assert_eq!(catalogue.status, 200, "{}", catalogue.text());
+    let catalogue = catalogue.json();
+    assert_eq!(
+        (&catalogue["status"], &catalogue["illustrative"]),
+        (&json!("published"), &json!(true))
+    );
+    assert!(
+        catalogue["title"]
+            .as_str()
+            .unwrap()
+            .contains("bukan katalog resmi")
+    );
     let second = inovik::seed::demo(&app.state).await.unwrap();
     assert!(
         second.contains("index catalogue already present"),

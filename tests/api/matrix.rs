@@ -275,6 +275,26 @@ fn cells() -> Vec<Cell> {
             expect: admin_only(201),
         },
         Cell {
+            name: "list index catalogues",
+            method: Method::GET,
+            path: "/api/v1/index-catalogues",
+            body: None,
+            expect: |_| 200,
+        },
+        Cell {
+            name: "create an index catalogue",
+            method: Method::POST,
+            path: "/api/v1/index-catalogues",
+            body: Some(
+                json!({"year": 2040, "title": "IID {n}", "government_weight": "25.2",
+                "innovation_weight": "74.8", "minimum_innovations": 10,
+                "not_assessable_label": "Tidak Dapat Dinilai",
+                "grades": [{"label": "Inovatif", "from": "0", "from_included": true}],
+                "variables": []}),
+            ),
+            expect: admin_only(201),
+        },
+        Cell {
             name: "get me",
             method: Method::GET,
             path: "/api/v1/me",

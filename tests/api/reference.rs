@@ -45,6 +45,9 @@ async fn the_reference_lists_every_enum_value_with_both_labels() {
         ("agreement_statuses", "AgreementStatus"),
         ("amendment_reasons", "AmendmentReason"),
         ("roles", "Role"),
+        ("document_kinds", "DocumentKind"),
+        ("index_aspects", "Aspect"),
+        ("index_catalogue_statuses", "CatalogueStatus"),
     ] {
         let listed: Vec<&str> = reference[field]
             .as_array()

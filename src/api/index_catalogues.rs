@@ -1,0 +1,304 @@
+//! `/api/v1/index-catalogues`: the yearly innovation index's catalogues of indicators,
+//! one per year. Administrators write a draft whole, publish it (frozen from then on) or
+//! copy a year into the next; everyone reads the published ones.
+
+use super::prelude::*;
+
+use super::index_catalogue_schema::{
+    IndexCatalogue, IndexCatalogueCopy, IndexCatalogueInput, IndexCatalogueSummary,
+};
+use crate::domain::index::catalogue::CatalogueStatus;
+use crate::http::list_query::QueryPairs;
+use crate::http::pagination::take_sub_collection_controls;
+use crate::store::index_catalogues::{self as store, StoredCatalogue};
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(list_index_catalogues)
+        .service(create_index_catalogue)
+        .service(get_index_catalogue)
+        .service(replace_index_catalogue)
+        .service(delete_index_catalogue)
+        .service(publish_index_catalogue)
+        .service(copy_index_catalogue);
+}
+
+/// Whether `caller` sees drafts (administrators); to anyone else a draft does not exist.
+fn sees_drafts(caller: &Caller) -> bool {
+    policy::authorize(caller, Action::ManageIndexCatalogues).is_ok()
+}
+
+/// The catalogue as JSON with its version as `ETag`.
+fn answer(
+    req: &HttpRequest,
+    response: actix_web::HttpResponseBuilder,
+    stored: &StoredCatalogue,
+) -> HttpResponse {
+    json_with_etag(
+        req,
+        response,
+        stored.row.version,
+        &IndexCatalogue::from(stored),
+    )
+}
+
+fn created(
+    req: &HttpRequest,
+    state: &AppState,
+    stored: &StoredCatalogue,
+) -> ApiResult<HttpResponse> {
+    let response = super::created(state, "index-catalogues", stored.row.year);
+    Ok(answer(req, response, stored))
+}
+
+/// List the catalogues
+///
+/// The published catalogues, oldest first; administrators also see drafts. `status`
+/// filters (`draft`, `published`).
+#[utoipa::path(
+    tag = "index",
+    operation_id = "list_index_catalogues",
+    params(
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 2147483647),
+        ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100),
+        ("cursor" = Option<String>, Query, max_length = 2048, pattern = "^(eyJ[A-Za-z0-9_-]*)?$",
+            description = "Opaque keyset cursor from `next_cursor`; empty starts cursor mode"),
+        ("status" = Option<Vec<CatalogueStatus>>, Query, explode = false, max_items = 2,
+            description = "Only these statuses (comma-separated)"),
+    ),
+    responses(
+        (status = 200, description = "A page of catalogues", body = Page<IndexCatalogueSummary>),
+        (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 422, response = super::problems::ValidationFailed),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("")]
+pub async fn list_index_catalogues(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadIndexCatalogues)?;
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let status = query.take_list("status", CatalogueStatus::parse, CatalogueStatus::allowed);
+    let controls = take_sub_collection_controls(&mut query);
+    query.finish()?;
+    let drafts = sees_drafts(&actor.caller);
+    let paging = controls.clone();
+    let (rows, total) = state
+        .db
+        .read(move |conn| store::list(conn, status, drafts, &paging))
+        .await?;
+    let page = Page::by_id(rows, total, &controls, |row| row.id)
+        .map(|row| IndexCatalogueSummary::from(&row));
+    super::list_response(&req, &state, &page)
+}
+
+/// Create a draft catalogue
+///
+/// Administrators only. The whole content of a year's catalogue: its formula (aspect
+/// weights in percent adding up to 100, the least divisor of the innovation aspect, grade
+/// bands), variables, indicators and options. A draft may be incomplete; codes must be
+/// unique in the catalogue. 409 if the year has a catalogue.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "create_index_catalogue",
+    request_body(content = IndexCatalogueInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The new draft", body = IndexCatalogue,
+            headers(("Location" = String, description = "URL of the new catalogue"))),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[post("")]
+pub async fn create_index_catalogue(
+    req: HttpRequest,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<IndexCatalogueInput>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    let (year, content) = input.into_content()?;
+    let year = year.ok_or_else(|| ApiError::invalid_field("year", "required"))?;
+    let stored = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::create(conn, context, year, &content, None)
+        })
+        .await?;
+    created(&req, &state, &stored)
+}
+
+/// Get a year's catalogue
+///
+/// Its whole content, with the ids of its indicators and options (answers name them).
+/// A draft is visible to administrators only (404 to anyone else).
+#[utoipa::path(
+    tag = "index",
+    operation_id = "get_index_catalogue",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100)),
+    responses(
+        (status = 200, description = "The catalogue", body = IndexCatalogue,
+            headers(("ETag" = String, description = "The catalogue's version, quoted"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
+    ),
+    security((), ("bearer_auth" = []))
+)]
+#[get("/{year}")]
+pub async fn get_index_catalogue(
+    req: HttpRequest,
+    year: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ReadIndexCatalogues)?;
+    let year = year.into_inner();
+    let stored = state.db.read(move |conn| store::find(conn, year)).await?;
+    if stored.row.status() == CatalogueStatus::Draft && !sees_drafts(&actor.caller) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(answer(&req, HttpResponse::Ok(), &stored))
+}
+
+/// Replace a draft catalogue
+///
+/// Administrators only. The draft's whole content, as on create (`year` absent or the
+/// same); `If-Match` honoured. A published catalogue is a 409: copy it to a new year.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "replace_index_catalogue",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    request_body(content = IndexCatalogueInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The draft as replaced", body = IndexCatalogue),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[put("/{year}")]
+pub async fn replace_index_catalogue(
+    req: HttpRequest,
+    year: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+    JsonBody(input): JsonBody<IndexCatalogueInput>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    let year = year.into_inner();
+    let (given, content) = input.into_content()?;
+    if given.is_some_and(|given| given != year) {
+        return Err(ApiError::invalid_field("year", "year_mismatch"));
+    }
+    let stored = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::replace(conn, context, year, &expected, &content)
+        })
+        .await?;
+    Ok(answer(&req, HttpResponse::Ok(), &stored))
+}
+
+/// Delete a draft catalogue
+///
+/// Administrators only: a mistaken draft. A published catalogue is a 409.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "delete_index_catalogue",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[delete("/{year}")]
+pub async fn delete_index_catalogue(
+    year: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    let year = year.into_inner();
+    state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::delete(conn, context, year, &expected)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Publish a draft catalogue
+///
+/// Administrators only. Checks what a catalogue must have to be answered: both aspects
+/// with indicators, every variable with some, every indicator with at least two options,
+/// a grade band from 0; a 422 lists each rule broken. Published, it is frozen.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "publish_index_catalogue",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on")),
+    responses(
+        (status = 200, description = "The published catalogue", body = IndexCatalogue),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[post("/{year}/publish")]
+pub async fn publish_index_catalogue(
+    req: HttpRequest,
+    year: web::Path<i64>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    let year = year.into_inner();
+    let stored = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::publish(conn, context, year, &expected)
+        })
+        .await?;
+    Ok(answer(&req, HttpResponse::Ok(), &stored))
+}
+
+/// Copy a catalogue to a new year
+///
+/// Administrators only. A new draft for `year` with this catalogue's content (its
+/// `copied_from_year` says where it came from); 409 if that year has a catalogue.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "copy_index_catalogue",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100,
+        description = "The year copied from")),
+    request_body(content = IndexCatalogueCopy, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The new draft", body = IndexCatalogue,
+            headers(("Location" = String, description = "URL of the new catalogue"))),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[post("/{year}/copy")]
+pub async fn copy_index_catalogue(
+    req: HttpRequest,
+    year: web::Path<i64>,
+    actor: RequestActor,
+    state: web::Data<AppState>,
+    JsonBody(target): JsonBody<IndexCatalogueCopy>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    if let Err(errors) = target.validate() {
+        return Err(ApiError::Validation(field_errors_from_validator(&errors)));
+    }
+    let from = year.into_inner();
+    let stored = state
+        .db
+        .write(actor.write_context(), move |conn, context| {
+            store::copy(conn, context, from, target.year)
+        })
+        .await?;
+    created(&req, &state, &stored)
+}
