@@ -12,6 +12,9 @@ text_enum! {
         Admin => "admin",
         /// Writes the records of one agency (its innovations, agreements, contact fields).
         AgencyEditor => "agency_editor",
+        /// Verifies the yearly index's assessments across the region (never its own
+        /// agency's, if it belongs to one); otherwise reads what a viewer reads.
+        Reviewer => "reviewer",
         /// Reads everything, writes nothing.
         Viewer => "viewer",
     }

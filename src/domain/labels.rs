@@ -100,6 +100,7 @@ labelled!(AmendmentReason, |reason| match reason {
 labelled!(Role, |role| match role {
     Role::Admin => ("Administrator", "Administrator"),
     Role::AgencyEditor => ("Editor perangkat daerah", "Agency editor"),
+    Role::Reviewer => ("Verifikator indeks inovasi", "Index reviewer"),
     Role::Viewer => ("Pembaca", "Viewer"),
 });
 

@@ -30,6 +30,7 @@ mod innovations;
 mod layers;
 mod matrix;
 mod metrics;
+mod migrations;
 mod names;
 mod oauth_libraries;
 mod openapi;

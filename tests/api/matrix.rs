@@ -15,15 +15,19 @@ enum Who {
     Admin,
     /// A machine client with the viewer role.
     ClientViewer,
+    /// The yearly index's reviewer, bound to the own agency: reads as a viewer does and
+    /// writes nothing here (its verdicts are on assessments).
+    Reviewer,
 }
 
-const EVERYONE: [Who; 6] = [
+const EVERYONE: [Who; 7] = [
     Who::Anonymous,
     Who::Viewer,
     Who::EditorOwn,
     Who::EditorOther,
     Who::Admin,
     Who::ClientViewer,
+    Who::Reviewer,
 ];
 
 /// One endpoint call, with the status each caller must get.
@@ -347,6 +351,13 @@ async fn tokens(app: &TestApp, own_agency: i64, other_agency: i64) -> Vec<(Who, 
         ),
         (Who::Admin, app.admin_token.clone()),
         (Who::ClientViewer, Some(client_token)),
+        (
+            Who::Reviewer,
+            Some(
+                app.token_for("reviewer", "reviewer", Some(own_agency))
+                    .await,
+            ),
+        ),
     ]
 }
 

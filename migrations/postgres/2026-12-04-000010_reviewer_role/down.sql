@@ -1,0 +1,6 @@
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check
+    CHECK (role IN ('admin', 'agency_editor', 'viewer'));
+ALTER TABLE api_clients DROP CONSTRAINT api_clients_role_check;
+ALTER TABLE api_clients ADD CONSTRAINT api_clients_role_check
+    CHECK (role IN ('admin', 'agency_editor', 'viewer'));
