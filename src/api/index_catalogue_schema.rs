@@ -6,13 +6,12 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
-use crate::domain::index::Aspect;
-use crate::domain::index::catalogue::{
-    CatalogueContent, CatalogueStatus, Indicator, IndicatorOption, Variable,
-};
-use crate::domain::index::formula::{Formula, GradeBand};
+use crate::domain::index::catalogue::{self, CatalogueContent, CatalogueStatus};
+use crate::domain::index::{Aspect, formula};
 use crate::domain::text::not_blank;
-use crate::store::index_catalogues::{CatalogueRow, StoredCatalogue};
+use crate::store::index_catalogues::{
+    CatalogueRow, OptionRow, StoredCatalogue, StoredIndicator, StoredVariable,
+};
 
 /// A weight, a score or a bound: a decimal from 0 to 9999.99 with at most two fractional
 /// digits, as a string.
@@ -165,6 +164,47 @@ pub struct IndexCatalogue {
     pub variables: Vec<VariableView>,
 }
 
+impl From<&OptionRow> for IndicatorOptionView {
+    fn from(option: &OptionRow) -> Self {
+        Self {
+            id: option.id,
+            label: option.label.clone(),
+            weight: Hundredths(option.weight_hundredths).to_string(),
+        }
+    }
+}
+
+impl From<&StoredIndicator> for IndicatorView {
+    fn from(stored: &StoredIndicator) -> Self {
+        let row = &stored.row;
+        Self {
+            id: row.id,
+            code: row.code.clone(),
+            text: row.text.clone(),
+            evidence_required: row.evidence_required,
+            evidence_kinds: row.kinds(),
+            options: stored
+                .options
+                .iter()
+                .map(IndicatorOptionView::from)
+                .collect(),
+        }
+    }
+}
+
+impl From<&StoredVariable> for VariableView {
+    fn from(stored: &StoredVariable) -> Self {
+        let row = &stored.row;
+        Self {
+            id: row.id,
+            code: row.code.clone(),
+            name: row.name.clone(),
+            aspect: Aspect::parse(&row.aspect).unwrap_or(Aspect::Innovation),
+            indicators: stored.indicators.iter().map(IndicatorView::from).collect(),
+        }
+    }
+}
+
 impl From<&StoredCatalogue> for IndexCatalogue {
     fn from(stored: &StoredCatalogue) -> Self {
         let row = &stored.row;
@@ -184,36 +224,7 @@ impl From<&StoredCatalogue> for IndexCatalogue {
                     from_included: g.from_included,
                 })
                 .collect(),
-            variables: stored
-                .variables
-                .iter()
-                .map(|v| VariableView {
-                    id: v.row.id,
-                    code: v.row.code.clone(),
-                    name: v.row.name.clone(),
-                    aspect: Aspect::parse(&v.row.aspect).unwrap_or(Aspect::Innovation),
-                    indicators: v
-                        .indicators
-                        .iter()
-                        .map(|i| IndicatorView {
-                            id: i.row.id,
-                            code: i.row.code.clone(),
-                            text: i.row.text.clone(),
-                            evidence_required: i.row.evidence_required,
-                            evidence_kinds: i.row.kinds(),
-                            options: i
-                                .options
-                                .iter()
-                                .map(|o| IndicatorOptionView {
-                                    id: o.id,
-                                    label: o.label.clone(),
-                                    weight: decimal(o.weight_hundredths),
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            variables: stored.variables.iter().map(VariableView::from).collect(),
         }
     }
 }
@@ -347,14 +358,14 @@ impl IndexCatalogueInput {
         let content = CatalogueContent {
             title: self.title,
             illustrative: self.illustrative,
-            formula: Formula {
+            formula: formula::Formula {
                 government_weight: hundredths(&self.government_weight),
                 innovation_weight: hundredths(&self.innovation_weight),
                 minimum_innovations: self.minimum_innovations,
                 grades: self
                     .grades
                     .into_iter()
-                    .map(|g| GradeBand {
+                    .map(|g| formula::GradeBand {
                         from: hundredths(&g.from),
                         label: g.label,
                         from_included: g.from_included,
@@ -365,14 +376,14 @@ impl IndexCatalogueInput {
             variables: self
                 .variables
                 .into_iter()
-                .map(|variable| Variable {
+                .map(|variable| catalogue::Variable {
                     code: variable.code,
                     name: variable.name,
                     aspect: Aspect::parse(&variable.aspect).unwrap_or(Aspect::Innovation),
                     indicators: variable
                         .indicators
                         .into_iter()
-                        .map(|indicator| Indicator {
+                        .map(|indicator| catalogue::Indicator {
                             code: indicator.code,
                             text: indicator.text,
                             evidence_required: indicator.evidence_required,
@@ -384,7 +395,7 @@ impl IndexCatalogueInput {
                             options: indicator
                                 .options
                                 .into_iter()
-                                .map(|option| IndicatorOption {
+                                .map(|option| catalogue::IndicatorOption {
                                     weight: hundredths(&option.weight),
                                     label: option.label,
                                 })

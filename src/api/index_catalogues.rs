@@ -7,6 +7,7 @@ use super::prelude::*;
 use super::index_catalogue_schema::{
     IndexCatalogue, IndexCatalogueCopy, IndexCatalogueInput, IndexCatalogueSummary,
 };
+use crate::db::{DbConnection, WriteContext};
 use crate::domain::index::catalogue::CatalogueStatus;
 use crate::http::list_query::QueryPairs;
 use crate::http::pagination::take_sub_collection_controls;
@@ -26,6 +27,16 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Whether `caller` sees drafts (administrators); to anyone else a draft does not exist.
 fn sees_drafts(caller: &Caller) -> bool {
     policy::authorize(caller, Action::ManageIndexCatalogues).is_ok()
+}
+
+/// An administrator's change of the catalogues, as one audited write (the handler has
+/// authorized the caller before it looked at the request).
+async fn manage<T: Send + 'static>(
+    actor: &RequestActor,
+    state: &AppState,
+    change: impl FnOnce(&mut DbConnection, &WriteContext) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    state.db.write(actor.write_context(), change).await
 }
 
 /// The catalogue as JSON with its version as `ETag`.
@@ -121,12 +132,10 @@ pub async fn create_index_catalogue(
     policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
     let (year, content) = input.into_content()?;
     let year = year.ok_or_else(|| ApiError::invalid_field("year", "required"))?;
-    let stored = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::create(conn, context, year, &content, None)
-        })
-        .await?;
+    let stored = manage(&actor, &state, move |conn, context| {
+        store::create(conn, context, year, &content, None)
+    })
+    .await?;
     created(&req, &state, &stored)
 }
 
@@ -191,12 +200,10 @@ pub async fn replace_index_catalogue(
     if given.is_some_and(|given| given != year) {
         return Err(ApiError::invalid_field("year", "year_mismatch"));
     }
-    let stored = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::replace(conn, context, year, &expected, &content)
-        })
-        .await?;
+    let stored = manage(&actor, &state, move |conn, context| {
+        store::replace(conn, context, year, &expected, &content)
+    })
+    .await?;
     Ok(answer(&req, HttpResponse::Ok(), &stored))
 }
 
@@ -222,12 +229,10 @@ pub async fn delete_index_catalogue(
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
     let year = year.into_inner();
-    state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::delete(conn, context, year, &expected)
-        })
-        .await?;
+    manage(&actor, &state, move |conn, context| {
+        store::delete(conn, context, year, &expected)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -249,19 +254,17 @@ pub async fn delete_index_catalogue(
 #[post("/{year}/publish")]
 pub async fn publish_index_catalogue(
     req: HttpRequest,
-    year: web::Path<i64>,
-    actor: RequestActor,
-    IfMatch(expected): IfMatch,
     state: web::Data<AppState>,
+    actor: RequestActor,
+    year: web::Path<i64>,
+    IfMatch(expected): IfMatch,
 ) -> ApiResult<HttpResponse> {
     policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
     let year = year.into_inner();
-    let stored = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::publish(conn, context, year, &expected)
-        })
-        .await?;
+    let stored = manage(&actor, &state, move |conn, context| {
+        store::publish(conn, context, year, &expected)
+    })
+    .await?;
     Ok(answer(&req, HttpResponse::Ok(), &stored))
 }
 
@@ -276,9 +279,9 @@ pub async fn publish_index_catalogue(
         description = "The year copied from")),
     request_body(content = IndexCatalogueCopy, content_type = "application/json"),
     responses(
-        (status = 201, description = "The new draft", body = IndexCatalogue,
-            headers(("Location" = String, description = "URL of the new catalogue"))),
         (status = 409, response = super::problems::Conflict),
+        (status = 201, description = "The copy: a draft", body = IndexCatalogue,
+            headers(("Location" = String, description = "URL of the copy"))),
     ),
 )]
 #[post("/{year}/copy")]
@@ -294,11 +297,9 @@ pub async fn copy_index_catalogue(
         return Err(ApiError::Validation(field_errors_from_validator(&errors)));
     }
     let from = year.into_inner();
-    let stored = state
-        .db
-        .write(actor.write_context(), move |conn, context| {
-            store::copy(conn, context, from, target.year)
-        })
-        .await?;
+    let stored = manage(&actor, &state, move |conn, context| {
+        store::copy(conn, context, from, target.year)
+    })
+    .await?;
     created(&req, &state, &stored)
 }

@@ -10,7 +10,7 @@ use super::check_version;
 use crate::db::schema::{
     index_catalogues, index_grades, index_indicators, index_options, index_variables,
 };
-use crate::db::{DbConnection, MultiBackend, WriteContext};
+use crate::db::{DbConnection, WriteContext};
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
 use crate::domain::index::Aspect;
@@ -180,38 +180,40 @@ impl StoredCatalogue {
 }
 
 /// A page of catalogues (in the order they were created); drafts only with `drafts`,
-/// and only of the statuses `status` names when it is given.
+/// and only of the statuses `status` names when it is given. There is at most one per year
+/// from 2000 to 2100, so the rows are read whole and the page cut from them.
 pub fn list(
     conn: &mut DbConnection,
     status: Option<Vec<CatalogueStatus>>,
     drafts: bool,
     controls: &ListControls<ById>,
 ) -> ApiResult<(Vec<CatalogueRow>, Option<i64>)> {
-    let filtered = || {
-        let mut query = index_catalogues::table.into_boxed::<MultiBackend>();
-        if let Some(statuses) = &status {
-            let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-            query = query.filter(index_catalogues::status.eq_any(statuses));
-        }
-        if !drafts {
-            query = query.filter(index_catalogues::status.eq(CatalogueStatus::Published.as_str()));
-        }
-        query
+    let shown = |row: &CatalogueRow| {
+        (drafts || row.status() == CatalogueStatus::Published)
+            && status
+                .as_ref()
+                .is_none_or(|wanted| wanted.contains(&row.status()))
     };
-    let total = if controls.wants_total() {
-        Some(filtered().count().get_result::<i64>(conn)?)
-    } else {
-        None
-    };
-    let after = controls.cursor_after().map_or(0, |position| position.id);
-    let rows = filtered()
-        .filter(index_catalogues::id.gt(after))
+    let all: Vec<CatalogueRow> = index_catalogues::table
         .order(index_catalogues::id.asc())
-        .limit(controls.per_page + 1)
-        .offset(controls.offset())
         .select(CatalogueRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+        .load::<CatalogueRow>(conn)?
+        .into_iter()
+        .filter(shown)
+        .collect();
+    let total = controls
+        .wants_total()
+        .then(|| i64::try_from(all.len()).unwrap_or(i64::MAX));
+    let after = controls.cursor_after().map_or(0, |position| position.id);
+    let skip = usize::try_from(controls.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(controls.per_page + 1).unwrap_or(usize::MAX);
+    let page = all
+        .into_iter()
+        .filter(|row| row.id > after)
+        .skip(skip)
+        .take(take)
+        .collect();
+    Ok((page, total))
 }
 
 fn find_row(conn: &mut DbConnection, year: i64) -> ApiResult<CatalogueRow> {
