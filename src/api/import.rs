@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -103,60 +102,15 @@ pub type FileReader = fn(&[u8], &dyn Fn(usize)) -> Result<ParsedFile, ApiError>;
 /// Reads a CSV file: every row into an input, listing every bad one. A header that cannot
 /// be used is refused at once. `progress` hears each row as it is read.
 pub fn parse(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiError> {
-    let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| refuse(vec![RowError::new(1, "", "csv_not_utf8")]))?;
-    let text = text.trim_start_matches('\u{feff}');
-    // The header decides the separator: Indonesian-locale Excel writes `;`.
-    let first_line = text.split(['\n', '\r']).next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|_| refuse(vec![RowError::new(1, "", "csv_invalid")]))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    // The export's guard against formula injection is undone (`'=x` back to `=x`).
-    let records = reader.into_records().map(|record| {
-        record
-            .map(|cells| cells.iter().map(unneutralise).collect())
-            .map_err(|_| "csv_invalid")
-    });
-    parse_table(headers, records, progress)
+    let table = crate::http::table::read_csv(bytes)?;
+    parse_table(table.headers, table.records.into_iter(), progress)
 }
 
 /// Reads the first sheet of an XLSX workbook as [`parse`] reads a CSV file (the same
 /// columns and rules; cells are taken as they are: an XLSX export guards nothing).
 pub fn parse_xlsx(bytes: &[u8], progress: &dyn Fn(usize)) -> Result<ParsedFile, ApiError> {
-    let refuse = |errors: Vec<RowError>| ApiError::ImportRejected { rows: errors };
-    let mut table = crate::http::xlsx::read_table(bytes)
-        .ok_or_else(|| refuse(vec![RowError::new(1, "", "xlsx_invalid")]))?
-        .into_iter();
-    let headers: Vec<String> = table
-        .next()
-        .unwrap_or_default()
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    // Excel keeps a sheet rectangular: trailing empty header cells are no columns.
-    let width = headers
-        .iter()
-        .rposition(|h| !h.is_empty())
-        .map_or(0, |last| last + 1);
-    let headers = headers[..width].to_vec();
-    let records = table.map(move |mut cells| {
-        cells.resize(width, String::new());
-        Ok(cells)
-    });
-    parse_table(headers, records, progress)
+    let table = crate::http::table::read_xlsx(bytes)?;
+    parse_table(table.headers, table.records.into_iter(), progress)
 }
 
 /// The rows of a table whose first row was `headers`, each record's cells in column order
@@ -226,14 +180,6 @@ fn parse_table(
         bad_rows,
         count,
     })
-}
-
-/// Undoes the export's guard against formula injection (`'=x` back to `=x`).
-fn unneutralise(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
-        _ => cell.to_owned(),
-    }
 }
 
 fn parse_row(row: usize, cells: &HashMap<&str, String>) -> Result<ParsedRow, Vec<RowError>> {
@@ -545,25 +491,9 @@ pub async fn import_innovations(
     }
     query.finish()?;
     let cohort_id = cohort_id.ok_or_else(|| ApiError::invalid_field("cohort_id", "required"))?;
-    let essence = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    let read: FileReader = match essence.as_deref() {
-        Some("text/csv") => parse,
-        Some(crate::http::xlsx::CONTENT_TYPE) => parse_xlsx,
-        _ => {
-            return Err(ApiError::UnsupportedMediaType {
-                expected: "text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            });
-        }
+    let read: FileReader = match crate::http::table::Format::of(&req)? {
+        crate::http::table::Format::Csv => parse,
+        crate::http::table::Format::Xlsx => parse_xlsx,
     };
     let body = crate::http::json_body::read_limited(payload, state.config.csv_limit).await?;
     // Parsing a large file is CPU work: off the async workers.

@@ -21,7 +21,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(replace_index_catalogue)
         .service(delete_index_catalogue)
         .service(publish_index_catalogue)
-        .service(copy_index_catalogue);
+        .service(copy_index_catalogue)
+        .service(import_index_indicators);
 }
 
 /// Whether `caller` sees drafts (administrators); to anyone else a draft does not exist.
@@ -302,4 +303,158 @@ pub async fn copy_index_catalogue(
     })
     .await?;
     created(&req, &state, &stored)
+}
+
+/// What an indicator table did (or, in a dry run, would do) to a draft.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"dry_run": false, "rows": 18, "variables": 3, "indicators": 8,
+    "options": 18, "version": 4}))]
+pub struct IndicatorImportReport {
+    pub dry_run: bool,
+    /// Data rows in the file: one per option.
+    #[schema(value_type = i64, minimum = 0, maximum = 20000)]
+    pub rows: usize,
+    #[schema(value_type = i64, minimum = 0, maximum = 20000)]
+    pub variables: usize,
+    #[schema(value_type = i64, minimum = 0, maximum = 20000)]
+    pub indicators: usize,
+    #[schema(value_type = i64, minimum = 0, maximum = 20000)]
+    pub options: usize,
+    /// The draft's version after the import (unchanged in a dry run): its `ETag`.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct IndicatorImportParams {
+    /// `true` checks every row and changes nothing.
+    dry_run: Option<bool>,
+}
+
+/// Import a draft's indicators from CSV or XLSX
+///
+/// Administrators only. Replaces the draft's variables, indicators and options with a
+/// table of one row per option: `variable_code`, `variable_name`, `aspect` (`government`
+/// or `innovation`), `indicator_code`, `indicator_text`, `evidence_required` (`true`,
+/// `false`, `1`, `0`; blank: false), `evidence_kinds` (document kinds separated by `|`;
+/// blank: any), `option_label`, `option_weight`. A variable's and an indicator's columns
+/// repeat on each of their rows and must agree. The body is CSV (UTF-8, `,` or `;`) or an
+/// XLSX workbook (its first sheet). Every bad cell is listed at once (422); the formula is
+/// kept. `If-Match` honoured.
+#[utoipa::path(
+    tag = "index",
+    operation_id = "import_index_indicators",
+    params(("year" = i64, Path, minimum = 2000, maximum = 2100),
+           ("If-Match" = Option<String>, Header, description = "The `ETag` the change is based on"),
+           IndicatorImportParams),
+    request_body(content(
+        (String = "text/csv",
+            example = "variable_code,variable_name,aspect,indicator_code,indicator_text,evidence_required,evidence_kinds,option_label,option_weight\nK,Kematangan inovasi,innovation,K.1,Dasar hukum inovasi,true,decree,Belum ada,0\nK,Kematangan inovasi,innovation,K.1,Dasar hukum inovasi,true,decree,SK/Perbup Bupati,25\n"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
+    responses(
+        (status = 200, description = "Imported, or (dry run) every row is good", body = IndicatorImportReport),
+        (status = 409, response = super::problems::Conflict),
+    ),
+)]
+#[put("/{year}/indicators")]
+pub async fn import_index_indicators(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    actor: RequestActor,
+    IfMatch(expected): IfMatch,
+    year: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    policy::authorize(&actor.caller, Action::ManageIndexCatalogues)?;
+    let year = year.into_inner();
+    let mut query = QueryPairs::parse(req.query_string())?;
+    let dry_run = query.take_bool("dry_run").unwrap_or(false);
+    query.finish()?;
+    let format = crate::http::table::Format::of(&req)?;
+    let body = crate::http::json_body::read_limited(payload, state.config.csv_limit).await?;
+    // Reading a workbook is CPU work: off the async workers.
+    let (rows, variables) = web::block(move || read_indicators(format, &body))
+        .await
+        .map_err(ApiError::internal)??;
+    let count = |f: fn(&crate::domain::index::catalogue::Variable) -> usize| {
+        variables.iter().map(f).sum::<usize>()
+    };
+    let indicators = count(|v| v.indicators.len());
+    let options = count(|v| v.indicators.iter().map(|i| i.options.len()).sum());
+    let variable_count = variables.len();
+    let stored = manage(&actor, &state, move |conn, context| {
+        store::replace_variables(conn, context, year, &expected, variables, dry_run)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(IndicatorImportReport {
+        dry_run,
+        rows,
+        variables: variable_count,
+        indicators,
+        options,
+        version: stored.row.version,
+    }))
+}
+
+/// The variables of an indicator table, with its row count; every bad header or cell
+/// refused at once.
+fn read_indicators(
+    format: crate::http::table::Format,
+    bytes: &[u8],
+) -> ApiResult<(usize, Vec<crate::domain::index::catalogue::Variable>)> {
+    use crate::domain::index::catalogue_table::{COLUMNS, variables};
+    use crate::error::RowError;
+    let table = format.read(bytes)?;
+    let mut errors = Vec::new();
+    for (index, header) in table.headers.iter().enumerate() {
+        if !COLUMNS.contains(&header.as_str()) {
+            errors.push(RowError::new(1, header, "unknown_column"));
+        } else if table.headers[..index].contains(header) {
+            errors.push(RowError::new(1, header, "duplicate_column"));
+        }
+    }
+    for required in COLUMNS {
+        let optional = matches!(*required, "evidence_required" | "evidence_kinds");
+        if !optional && !table.headers.iter().any(|h| h == required) {
+            errors.push(RowError::new(1, required, "column_missing"));
+        }
+    }
+    let count = table.records.len();
+    if count > super::import::MAX_ROWS {
+        errors.push(RowError::new(count + 1, "", "too_many_rows"));
+    }
+    if errors.is_empty() && count == 0 {
+        errors.push(RowError::new(1, "", "no_rows"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::ImportRejected { rows: errors });
+    }
+    let mut rows = Vec::with_capacity(count);
+    for (index, record) in table.records.into_iter().enumerate() {
+        match record {
+            Ok(cells) => rows.push((
+                index + 2,
+                table
+                    .headers
+                    .iter()
+                    .map(String::as_str)
+                    .zip(cells)
+                    .collect(),
+            )),
+            Err(code) => errors.push(RowError::new(index + 2, "", code)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::ImportRejected { rows: errors });
+    }
+    variables(&rows)
+        .map(|v| (count, v))
+        .map_err(|problems| ApiError::ImportRejected {
+            rows: problems
+                .into_iter()
+                .map(|p| RowError::new(p.row, p.column, p.code))
+                .collect(),
+        })
 }

@@ -199,6 +199,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
             "one grade band must start at 0 (included), so every index has a grade".into()
         }
         "year_mismatch" => "must be the catalogue's own year (or absent)".into(),
+        "inconsistent" => "differs from an earlier row of the same code".into(),
         _ => "is invalid".into(),
     }
 }

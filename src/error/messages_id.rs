@@ -152,6 +152,7 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
                 .into()
         }
         "year_mismatch" => "harus tahun katalog itu sendiri (atau dikosongkan)".into(),
+        "inconsistent" => "berbeda dengan baris sebelumnya yang berkode sama".into(),
         "too_long" => match param("max") {
             Some(max) => format!("paling banyak {max} karakter"),
             None => "terlalu panjang".into(),

@@ -17,4 +17,5 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
 pub mod security_headers;
+pub mod table;
 pub mod xlsx;

@@ -549,3 +549,26 @@ pub fn copy(
     let source = find(conn, from_year)?;
     create(conn, context, to_year, &source.content(), Some(from_year))
 }
+
+/// Replaces a draft's variables (indicators and options), keeping its formula: what an
+/// indicator table brings. With `dry_run`, checks everything and changes nothing.
+pub fn replace_variables(
+    conn: &mut DbConnection,
+    context: &WriteContext,
+    year: i64,
+    expected: &ExpectedVersion,
+    variables: Vec<Variable>,
+    dry_run: bool,
+) -> ApiResult<StoredCatalogue> {
+    let current = editable_draft(conn, year, expected)?;
+    let mut content = current.content();
+    content.variables = variables;
+    if dry_run {
+        let issues = content.check();
+        if !issues.is_empty() {
+            return Err(refuse(issues));
+        }
+        return Ok(current);
+    }
+    replace(conn, context, year, expected, &content)
+}

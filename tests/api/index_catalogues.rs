@@ -334,3 +334,149 @@ async fn the_demo_seed_publishes_the_illustrative_catalogue_once() {
         "{second}"
     );
 }
+
+const INDICATOR_HEADER: &str = "variable_code,variable_name,aspect,indicator_code,indicator_text,evidence_required,evidence_kinds,option_label,option_weight";
+
+#[actix_web::test]
+async fn a_drafts_indicators_are_imported_from_csv_or_xlsx_with_a_dry_run_first() {
+    let app = spawn_app().await;
+    let mut draft = catalogue(2035);
+    draft["variables"] = json!([]);
+    app.post_json("/api/v1/index-catalogues", &draft).await;
+    let csv = format!(
+        "{INDICATOR_HEADER}\n\
+         P,Pemerintah daerah,government,P.1,Regulasi inovasi daerah,true,decree,Belum ada,0\n\
+         P,Pemerintah daerah,government,P.1,Regulasi inovasi daerah,true,decree,Perda,100\n\
+         K,Kematangan inovasi,innovation,K.1,Dasar hukum inovasi,1,decree|report,Belum ada,0\n\
+         K,Kematangan inovasi,innovation,K.1,Dasar hukum inovasi,1,decree|report,SK Bupati,60\n\
+         K,Kematangan inovasi,innovation,K.2,Replikasi,,,Belum,0\n\
+         K,Kematangan inovasi,innovation,K.2,Replikasi,,,Daerah lain,40\n"
+    );
+    let import = |body: Vec<u8>, content_type: &'static str, query: &'static str| {
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/index-catalogues/2035/indicators{query}"),
+        )
+        .raw(content_type, body)
+        .send()
+    };
+    let dry = import(csv.clone().into_bytes(), "text/csv", "?dry_run=true").await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    assert_eq!(
+        dry.json(),
+        json!({"dry_run": true, "rows": 6, "variables": 2, "indicators": 3, "options": 6,
+               "version": 1})
+    );
+    let unchanged = app.get("/api/v1/index-catalogues/2035").await.json();
+    assert_eq!(
+        unchanged["variables"],
+        json!([]),
+        "a dry run changes nothing"
+    );
+
+    let done = import(csv.into_bytes(), "text/csv", "").await;
+    assert_eq!(done.json()["version"], 2, "{}", done.text());
+    let imported = app.get("/api/v1/index-catalogues/2035").await.json();
+    let k1 = &imported["variables"][1]["indicators"][0];
+    assert_eq!(
+        (
+            &k1["code"],
+            &k1["evidence_kinds"],
+            &k1["options"][1]["weight"]
+        ),
+        (&json!("K.1"), &json!(["decree", "report"]), &json!("60.00"))
+    );
+    let published = app
+        .post_json("/api/v1/index-catalogues/2035/publish", &json!({}))
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text());
+
+    // The same table as a workbook, into another draft.
+    let mut second = catalogue(2036);
+    second["variables"] = json!([]);
+    app.post_json("/api/v1/index-catalogues", &second).await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let lines = [
+        INDICATOR_HEADER,
+        "P,Pemda,government,P.1,Regulasi,true,decree,Belum ada,0",
+        "P,Pemda,government,P.1,Regulasi,true,decree,Ada,100",
+    ];
+    for (r, line) in (0_u32..).zip(lines) {
+        for (c, cell) in (0_u16..).zip(line.split(',')) {
+            sheet.write_string(r, c, cell).unwrap();
+        }
+    }
+    let bytes = workbook.save_to_buffer().unwrap();
+    let xlsx = app
+        .request(Method::PUT, "/api/v1/index-catalogues/2036/indicators")
+        .raw(inovik::http::xlsx::CONTENT_TYPE, bytes)
+        .send()
+        .await;
+    assert_eq!(xlsx.status, 200, "{}", xlsx.text());
+    assert_eq!(xlsx.json()["options"], 2);
+}
+
+#[actix_web::test]
+async fn a_bad_indicator_table_names_every_bad_cell_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.post_json("/api/v1/index-catalogues", &catalogue(2037))
+        .await;
+    let put = |body: &str| {
+        app.request(Method::PUT, "/api/v1/index-catalogues/2037/indicators")
+            .raw("text/csv", body.as_bytes().to_vec())
+            .send()
+    };
+    let headers = put("variable_code,colour\nK,merah\n").await.problem(422);
+    let named: Vec<(i64, &str, &str)> = headers["row_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        named.contains(&(1, "colour", "unknown_column")),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&(1, "option_weight", "column_missing")),
+        "{named:?}"
+    );
+
+    let cells = put(&format!(
+        "{INDICATOR_HEADER}\n\
+         K,Kematangan,innovation,K.1,Dasar hukum,true,decree,Belum,0\n\
+         K,Lain,innovation,K.2,Teks,maybe,video|fax,Ada,-5\n"
+    ))
+    .await
+    .problem(422);
+    let codes: Vec<(i64, &str)> = cells["row_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (3, "invalid_boolean"),
+            (3, "invalid_choice"),
+            (3, "weight_invalid")
+        ]
+    );
+    let still = app.get("/api/v1/index-catalogues/2037").await.json();
+    assert_eq!(still["version"], 1);
+    assert_eq!(still["variables"][0]["code"], "P");
+
+    app.request(Method::PUT, "/api/v1/index-catalogues/2037/indicators")
+        .raw("application/json", b"{}".to_vec())
+        .send()
+        .await
+        .problem(415);
+}

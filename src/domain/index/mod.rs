@@ -8,6 +8,7 @@
 //! ([`formula`]), and the assessment's workflow ([`workflow`]).
 
 pub mod catalogue;
+pub mod catalogue_table;
 pub mod formula;
 pub mod workflow;
 
