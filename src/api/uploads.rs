@@ -162,16 +162,7 @@ async fn drain(form: &mut Multipart, limit: u64) {
 }
 
 fn is_multipart(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("multipart/form-data")
-        })
+    crate::http::content_type_essence(req).as_deref() == Some("multipart/form-data")
 }
 
 fn malformed(error: MultipartError) -> ApiError {

@@ -19,3 +19,21 @@ pub mod request_context;
 pub mod security_headers;
 pub mod table;
 pub mod xlsx;
+
+/// The request's media type without its parameters, lower-cased (`text/csv` of
+/// `text/csv; charset=utf-8`); `None` without a readable `Content-Type`.
+pub fn content_type_essence(req: &actix_web::HttpRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    Some(
+        value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    )
+}

@@ -2,7 +2,6 @@
 //! the imports: what they share before each reads its own columns.
 
 use actix_web::HttpRequest;
-use actix_web::http::header;
 
 use crate::error::{ApiError, RowError};
 
@@ -23,18 +22,7 @@ pub enum Format {
 impl Format {
     /// The format the request's `Content-Type` names (415 for any other).
     pub fn of(req: &HttpRequest) -> Result<Self, ApiError> {
-        let essence = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
-        match essence.as_deref() {
+        match super::content_type_essence(req).as_deref() {
             Some("text/csv") => Ok(Self::Csv),
             Some(super::xlsx::CONTENT_TYPE) => Ok(Self::Xlsx),
             _ => Err(ApiError::UnsupportedMediaType {
