@@ -7,7 +7,12 @@
 //! - `viewer`: reads everything, writes nothing;
 //! - `agency_editor`: reads everything; edits its own agency's contact fields; creates and
 //!   edits its own agency's innovations and moves them forward;
+//! - `reviewer`: reads as a viewer does; judges, returns and verifies the yearly index's
+//!   assessments, never its own agency's (if it belongs to one);
 //! - `admin`: everything, including accounts and the audit trail.
+//!
+//! The yearly index's assessments: an agency's editors write their innovations' (the
+//! region's own is the administrators'); only administrators reopen a verified one.
 
 use crate::domain::account::Role;
 use crate::domain::caller::{AccountKind, Caller};
@@ -73,6 +78,19 @@ pub enum Action {
     ReadIndexCatalogues,
     /// Writing, publishing, copying and deleting catalogues; reading drafts (administrators).
     ManageIndexCatalogues,
+    /// Assessments, their answers and evidence: any signed-in account.
+    ReadIndexAssessments,
+    /// Starting, answering and submitting the assessment of an innovation of `agency_id`
+    /// (its agency's editors), or of the region itself (`None`: administrators).
+    WriteIndexAssessment {
+        agency_id: Option<i64>,
+    },
+    /// Verdicts, returning and verifying (reviewers, never on their own agency's).
+    ReviewIndexAssessment {
+        agency_id: Option<i64>,
+    },
+    /// Taking a verified assessment back (administrators).
+    ReopenIndexAssessment,
 }
 
 impl Action {
@@ -109,6 +127,16 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
             | Action::ReadUnsignedAgreements
             | Action::ReadIndexCatalogues,
         ) => true,
+        (Role::Viewer | Role::AgencyEditor | Role::Reviewer, Action::ReadIndexAssessments) => true,
+        (
+            Role::AgencyEditor,
+            Action::WriteIndexAssessment {
+                agency_id: Some(agency_id),
+            },
+        ) => account.agency_id == Some(agency_id),
+        (Role::Reviewer, Action::ReviewIndexAssessment { agency_id }) => {
+            agency_id.is_none() || account.agency_id != agency_id
+        }
         (
             Role::AgencyEditor,
             Action::CreateInnovation { agency_id }
@@ -151,6 +179,21 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
                     | Action::ManageDocuments { .. },
                 ) => ": an agency editor works only on its own agency's innovations",
                 (_, Action::PurgeDocument) => ": purging a file is for administrators",
+                (Role::AgencyEditor, Action::WriteIndexAssessment { agency_id: None }) => {
+                    ": the region's own assessment is written by administrators"
+                }
+                (Role::AgencyEditor, Action::WriteIndexAssessment { .. }) => {
+                    ": an agency editor assesses only its own agency's innovations"
+                }
+                (Role::Reviewer, Action::ReviewIndexAssessment { .. }) => {
+                    ": a reviewer does not verify its own agency's assessments"
+                }
+                (_, Action::ReviewIndexAssessment { .. }) => {
+                    ": verifying assessments is for reviewers"
+                }
+                (_, Action::ReopenIndexAssessment) => {
+                    ": reopening a verified assessment is for administrators"
+                }
                 _ => "",
             }
         )))

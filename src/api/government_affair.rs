@@ -9,15 +9,28 @@ pub struct GovernmentAffair;
 
 impl utoipa::PartialSchema for GovernmentAffair {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(crate::domain::innovation::AFFAIR_MAX))
-            .pattern(Some("^[^|]+$"))
-            .examples([serde_json::json!("kesehatan")])
-            .into()
+        short_text(
+            crate::domain::innovation::AFFAIR_MAX,
+            Some("^[^|]+$"),
+            "kesehatan",
+        )
     }
+}
+
+/// The schema of a short string (1 to `max` characters) that bodies carry plain.
+pub fn short_text(
+    max: usize,
+    pattern: Option<&str>,
+    example: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(pattern)
+        .examples([serde_json::json!(example)])
+        .into()
 }
 
 impl ToSchema for GovernmentAffair {}

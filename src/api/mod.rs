@@ -23,6 +23,8 @@ pub mod government_affair;
 pub mod health;
 pub mod idempotency;
 pub mod import;
+pub mod index_assessment_schema;
+pub mod index_assessments;
 pub mod index_catalogue_schema;
 pub mod index_catalogues;
 pub mod innovation_lists;
@@ -219,6 +221,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/innovations").configure(innovations::configure))
         .service(scope("/api/v1/performance-agreements").configure(agreements::configure))
         .service(scope("/api/v1/index-catalogues").configure(index_catalogues::configure))
+        .service(scope("/api/v1/index-assessments").configure(index_assessments::configure))
         .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))

@@ -12,6 +12,7 @@ use crate::domain::agreement::{AgreementStatus, AmendmentReason};
 use crate::domain::evidence::DocumentKind;
 use crate::domain::index::Aspect;
 use crate::domain::index::catalogue::CatalogueStatus;
+use crate::domain::index::workflow::{AssessmentStatus, Verdict};
 use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::labels::Labelled;
@@ -55,6 +56,8 @@ pub struct Reference {
     pub document_kinds: Vec<ReferenceValue>,
     pub index_aspects: Vec<ReferenceValue>,
     pub index_catalogue_statuses: Vec<ReferenceValue>,
+    pub index_assessment_statuses: Vec<ReferenceValue>,
+    pub index_verdicts: Vec<ReferenceValue>,
 }
 
 fn values<T: Labelled>() -> Vec<ReferenceValue> {
@@ -84,6 +87,8 @@ impl Reference {
             document_kinds: values::<DocumentKind>(),
             index_aspects: values::<Aspect>(),
             index_catalogue_statuses: values::<CatalogueStatus>(),
+            index_assessment_statuses: values::<AssessmentStatus>(),
+            index_verdicts: values::<Verdict>(),
         }
     }
 }
@@ -91,8 +96,8 @@ impl Reference {
 /// Get the reference values
 ///
 /// Every enum of the API (agency kinds, lab stages, innovation forms, initiator types,
-/// statuses, amendment reasons, roles, document kinds, the index's aspects and catalogue
-/// statuses) with labels in Indonesian (`id`) and English
+/// statuses, amendment reasons, roles, document kinds, the index's aspects, catalogue
+/// and assessment statuses and verdicts) with labels in Indonesian (`id`) and English
 /// (`en`). Public, cacheable for an hour, with an `ETag`.
 #[utoipa::path(
     tag = "reference",

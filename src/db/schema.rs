@@ -293,6 +293,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    index_assessments (id) {
+        id -> BigInt,
+        catalogue_id -> BigInt,
+        innovation_id -> Nullable<BigInt>,
+        status -> Text,
+        self_score -> BigInt,
+        missing_evidence -> BigInt,
+        verified_score -> Nullable<BigInt>,
+        submitted_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_answers (id) {
+        id -> BigInt,
+        assessment_id -> BigInt,
+        indicator_id -> BigInt,
+        option_id -> BigInt,
+        note -> Nullable<Text>,
+        verdict -> Nullable<Text>,
+        verified_option_id -> Nullable<BigInt>,
+        review_note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    index_answer_documents (answer_id, document_id) {
+        answer_id -> BigInt,
+        document_id -> BigInt,
+    }
+}
+
 diesel::joinable!(performance_agreements -> agencies (agency_id));
 diesel::joinable!(commitments -> performance_agreements (agreement_id));
 diesel::joinable!(commitments -> innovations (innovation_id));
@@ -330,6 +368,12 @@ diesel::joinable!(index_grades -> index_catalogues (catalogue_id));
 diesel::joinable!(index_variables -> index_catalogues (catalogue_id));
 diesel::joinable!(index_indicators -> index_variables (variable_id));
 diesel::joinable!(index_options -> index_indicators (indicator_id));
+diesel::joinable!(index_assessments -> index_catalogues (catalogue_id));
+diesel::joinable!(index_assessments -> innovations (innovation_id));
+diesel::joinable!(index_answers -> index_assessments (assessment_id));
+diesel::joinable!(index_answers -> index_indicators (indicator_id));
+diesel::joinable!(index_answer_documents -> index_answers (answer_id));
+diesel::joinable!(index_answer_documents -> documents (document_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -342,6 +386,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     commitments,
     documents,
     index_catalogues,
+    index_assessments,
+    index_answers,
+    index_answer_documents,
     index_grades,
     index_variables,
     index_indicators,

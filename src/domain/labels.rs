@@ -8,6 +8,7 @@ use super::agreement::{AgreementStatus, AmendmentReason};
 use super::evidence::DocumentKind;
 use super::index::Aspect;
 use super::index::catalogue::CatalogueStatus;
+use super::index::workflow::{AssessmentStatus, Verdict};
 use super::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use super::lab_stage::LabStage;
 
@@ -152,4 +153,16 @@ labelled!(Aspect, |aspect| match aspect {
 labelled!(CatalogueStatus, |status| match status {
     CatalogueStatus::Draft => ("Draf", "Draft"),
     CatalogueStatus::Published => ("Terbit", "Published"),
+});
+
+labelled!(AssessmentStatus, |status| match status {
+    AssessmentStatus::Draft => ("Draf", "Draft"),
+    AssessmentStatus::Submitted => ("Diajukan", "Submitted"),
+    AssessmentStatus::Returned => ("Dikembalikan untuk perbaikan", "Returned"),
+    AssessmentStatus::Verified => ("Terverifikasi", "Verified"),
+});
+
+labelled!(Verdict, |verdict| match verdict {
+    Verdict::Accepted => ("Diterima", "Accepted"),
+    Verdict::Adjusted => ("Disesuaikan", "Adjusted"),
 });

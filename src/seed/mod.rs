@@ -4,6 +4,7 @@
 //! Idempotent: what exists is left as it is.
 
 mod agencies;
+mod assessments;
 mod documents;
 mod index_catalogue;
 mod innovations;
@@ -42,11 +43,20 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
     };
     let (documents_created, documents_present) =
         documents::seed(state, &context, cohort_id).await?;
+    // After the documents: the assessments cite them as evidence.
+    let (assessments_created, assessments_present) = state
+        .db
+        .write(context.clone(), move |conn, context| {
+            assessments::seed(conn, context, index_year)
+        })
+        .await?;
     Ok(format!(
         "demo data: {agencies_created} agencies created, {agencies_present} already present\n\
          demo data: {created} innovations created, {present} already present\n\
          demo data: {documents_created} documents created, {documents_present} already present\n\
          demo data: the illustrative {index_year} index catalogue {catalogue}\n\
+         demo data: {assessments_created} {index_year} index assessments created, \
+         {assessments_present} already present\n\
          demo cohort id: {cohort_id}"
     ))
 }

@@ -168,3 +168,31 @@ impl Listing for AuditList {
         (key(row.occurred_at), row.id)
     }
 }
+
+/// The events of one record, oldest first: a resource's own history.
+pub fn history(
+    conn: &mut DbConnection,
+    resource_type: &str,
+    resource_id: i64,
+    controls: &ListControls<crate::domain::paging::ById>,
+) -> ApiResult<(Vec<AuditEventRow>, Option<i64>)> {
+    let filters = AuditFilters {
+        resource_type: Some(resource_type.to_owned()),
+        resource_id: Some(resource_id),
+        ..AuditFilters::default()
+    };
+    let total = if controls.wants_total() {
+        Some(filtered(&filters).count().get_result::<i64>(conn)?)
+    } else {
+        None
+    };
+    let after = controls.cursor_after().map_or(0, |position| position.id);
+    let rows = filtered(&filters)
+        .filter(audit_events::id.gt(after))
+        .order(audit_events::id.asc())
+        .limit(controls.per_page + 1)
+        .offset(controls.offset())
+        .select(AuditEventRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

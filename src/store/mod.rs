@@ -47,6 +47,7 @@ pub mod cohorts;
 pub mod cursor;
 pub mod documents;
 pub mod idempotency;
+pub mod index_assessments;
 pub mod index_catalogues;
 pub mod innovations;
 pub mod listing;

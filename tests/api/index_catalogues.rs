@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::spawn_app;
 
 /// A small catalogue: one government indicator and two innovation indicators.
-fn catalogue(year: i64) -> Value {
+pub fn catalogue(year: i64) -> Value {
     let options =
         |top: &str| json!([{"label": "Belum ada", "weight": "0"}, {"label": "Ada", "weight": top}]);
     json!({

@@ -25,6 +25,7 @@ mod documents_owners;
 mod errors;
 mod idempotency;
 mod import;
+mod index_assessments;
 mod index_catalogues;
 mod innovations;
 mod layers;

@@ -299,6 +299,27 @@ fn cells() -> Vec<Cell> {
             expect: admin_only(201),
         },
         Cell {
+            name: "list index assessments",
+            method: Method::GET,
+            path: "/api/v1/index-assessments",
+            body: None,
+            expect: |who| if who == Who::Anonymous { 401 } else { 200 },
+        },
+        Cell {
+            name: "start an innovation's index assessment",
+            method: Method::POST,
+            path: "/api/v1/index-assessments",
+            body: Some(json!({"year": 2031, "innovation_id": "{innovation}"})),
+            expect: own_agency_write(201),
+        },
+        Cell {
+            name: "start the region's own index assessment",
+            method: Method::POST,
+            path: "/api/v1/index-assessments",
+            body: Some(json!({"year": 2031, "innovation_id": null})),
+            expect: admin_only(201),
+        },
+        Cell {
             name: "get me",
             method: Method::GET,
             path: "/api/v1/me",
@@ -409,6 +430,14 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
         .await;
     assert_eq!(sign.status, 200, "{}", sign.text());
     assert_eq!(callers.len(), EVERYONE.len());
+    // The published catalogue the assessment cells answer.
+    let catalogue = crate::index_catalogues::catalogue(2031);
+    let created = app.post_json("/api/v1/index-catalogues", &catalogue).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let published = app
+        .post_json("/api/v1/index-catalogues/2031/publish", &json!({}))
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text());
 
     let mut failures = Vec::new();
     let mut n = 0;
@@ -430,6 +459,7 @@ async fn every_role_gets_the_status_the_policy_promises_on_every_endpoint() {
             let (draft, _) = draft_agreement(format!("PK-DRAFT-{n}"), 2090).await;
             let fill = |text: &str| {
                 text.replace("\"{cohort}\"", &cohort.to_string())
+                    .replace("\"{innovation}\"", &innovation["id"].to_string())
                     .replace("\"{own}\"", &own.to_string())
                     .replace("{own}", &own.to_string())
                     .replace("{innovation}", &innovation["id"].to_string())

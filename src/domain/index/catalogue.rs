@@ -72,7 +72,7 @@ pub struct CatalogueIssue {
 }
 
 impl CatalogueIssue {
-    fn new(path: impl Into<String>, code: &'static str) -> Self {
+    pub fn new(path: impl Into<String>, code: &'static str) -> Self {
         Self {
             path: path.into(),
             code,
@@ -80,7 +80,7 @@ impl CatalogueIssue {
         }
     }
 
-    fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
         self.params.push((name, value.to_string()));
         self
     }

@@ -3,7 +3,7 @@
 //!
 //! - an assessment's score is the sum of the weights of its chosen options, except that an
 //!   answer whose indicator requires evidence and has none scores 0 (and is listed as
-//!   missing);
+//!   missing, as is an unanswered one; an answer at a zero-weight option needs none);
 //! - the innovation aspect is the innovations' scores summed and divided by
 //!   `max(minimum_innovations, n)`, so a region with few innovations is not rewarded for it;
 //! - the index is the aspects weighted in percent: `(w_gov * gov + w_inn * inn) / 100`;
@@ -84,7 +84,9 @@ pub fn score<'a>(indicators: impl IntoIterator<Item = IndicatorResult<'a>>) -> A
     let mut total = 0;
     let mut missing_evidence = Vec::new();
     for indicator in indicators {
-        if indicator.evidence_required && !indicator.evidence_present {
+        // An answer at a zero-weight option ("none yet") claims nothing to prove.
+        let claims = indicator.weight.is_none_or(|weight| weight.0 > 0);
+        if indicator.evidence_required && !indicator.evidence_present && claims {
             missing_evidence.push(indicator.code.to_owned());
         } else if let Some(weight) = indicator.weight {
             total += weight.0;
@@ -224,6 +226,12 @@ mod tests {
             IndicatorResult {
                 code: "G.4",
                 weight: None,
+                evidence_required: true,
+                evidence_present: false,
+            },
+            IndicatorResult {
+                code: "G.5",
+                weight: Some(h("0")),
                 evidence_required: true,
                 evidence_present: false,
             },

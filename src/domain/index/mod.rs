@@ -7,6 +7,7 @@
 //! fixed here is their shape ([`catalogue`]), how answers become scores and grades
 //! ([`formula`]), and the assessment's workflow ([`workflow`]).
 
+pub mod assessment;
 pub mod catalogue;
 pub mod catalogue_table;
 pub mod formula;
