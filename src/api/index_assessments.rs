@@ -442,6 +442,7 @@ pub async fn reopen_index_assessment(
     responses(
         (status = 200, description = "The history, oldest first", body = Page<AssessmentHistoryEntry>),
         (status = 304, description = "The page has not changed since the `If-None-Match` tag"),
+        (status = 422, response = super::problems::ValidationFailed),
     ),
 )]
 #[get("/{id}/history")]

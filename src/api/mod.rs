@@ -27,6 +27,7 @@ pub mod index_assessment_schema;
 pub mod index_assessments;
 pub mod index_catalogue_schema;
 pub mod index_catalogues;
+pub mod index_years;
 pub mod innovation_lists;
 pub mod innovations;
 pub(crate) mod listing;
@@ -222,6 +223,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/performance-agreements").configure(agreements::configure))
         .service(scope("/api/v1/index-catalogues").configure(index_catalogues::configure))
         .service(scope("/api/v1/index-assessments").configure(index_assessments::configure))
+        .service(scope("/api/v1/index-years").configure(index_years::configure))
         .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))
@@ -318,6 +320,19 @@ pub fn json_with_etag<T: Serialize>(
         return not_modified(&etag);
     }
     response.insert_header((header::ETAG, etag)).json(body)
+}
+
+/// A computed JSON answer (figures, not a record) with an `ETag` of its content and 304
+/// support.
+pub fn json_with_content_etag(req: &HttpRequest, body: Vec<u8>) -> HttpResponse {
+    let etag = content_etag(&body);
+    if none_match(req.headers(), &etag) {
+        return not_modified(&etag);
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .content_type("application/json")
+        .body(body)
 }
 
 /// A JSON answer for a list page, with `Link`, a weak `ETag` and 304 support.

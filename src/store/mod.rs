@@ -49,6 +49,7 @@ pub mod documents;
 pub mod idempotency;
 pub mod index_assessments;
 pub mod index_catalogues;
+pub mod index_years;
 pub mod innovations;
 pub mod listing;
 pub mod refresh_tokens;

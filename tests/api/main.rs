@@ -27,6 +27,7 @@ mod idempotency;
 mod import;
 mod index_assessments;
 mod index_catalogues;
+mod index_years;
 mod innovations;
 mod layers;
 mod matrix;

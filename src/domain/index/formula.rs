@@ -55,6 +55,15 @@ pub struct AssessmentScore {
 }
 
 impl AssessmentScore {
+    /// A stored assessment's score, of which only how many indicators lack evidence is
+    /// known: the index needs no more than whether any do (the codes are left blank).
+    pub fn stored(score: Hundredths, missing: usize) -> Self {
+        Self {
+            score,
+            missing_evidence: vec![String::new(); missing],
+        }
+    }
+
     pub fn is_complete(&self) -> bool {
         self.missing_evidence.is_empty()
     }

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod catalogue_table;
 pub mod formula;
 pub mod workflow;
+pub mod year;
 
 text_enum! {
     /// The two units the index assesses: the regional government itself (one assessment,

@@ -1,0 +1,66 @@
+//! What a year of the index is made of, read for its figures: the published catalogue, every
+//! assessment of the year with its innovation's agency, and how many innovations each agency
+//! has (those without an assessment are still to be started).
+
+use diesel::prelude::*;
+
+use super::index_assessments::AssessmentRow;
+use super::index_catalogues::{self as catalogues, StoredCatalogue};
+use crate::db::DbConnection;
+use crate::db::schema::{agencies, index_assessments, index_catalogues, innovations};
+use crate::domain::index::catalogue::CatalogueStatus;
+use crate::error::{ApiError, ApiResult};
+
+/// An agency with innovations: how many, not archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyInnovations {
+    pub agency_id: i64,
+    pub name: String,
+    pub innovations: i64,
+}
+
+/// A year of the index, as stored.
+#[derive(Debug, Clone)]
+pub struct StoredYear {
+    pub catalogue: StoredCatalogue,
+    /// Each assessment of the year with its innovation's agency (none: the region's own).
+    pub assessments: Vec<(AssessmentRow, Option<i64>)>,
+    pub agencies: Vec<AgencyInnovations>,
+}
+
+/// The year `year` (404 unless its catalogue is published).
+pub fn find(conn: &mut DbConnection, year: i64) -> ApiResult<StoredYear> {
+    let catalogue = catalogues::find(conn, year)?;
+    if catalogue.row.status() != CatalogueStatus::Published {
+        return Err(ApiError::NotFound);
+    }
+    let assessments = index_assessments::table
+        .inner_join(index_catalogues::table)
+        .left_join(innovations::table)
+        .filter(index_catalogues::year.eq(year))
+        .order(index_assessments::id)
+        .select((
+            AssessmentRow::as_select(),
+            innovations::agency_id.nullable(),
+        ))
+        .load(conn)?;
+    let agencies = innovations::table
+        .inner_join(agencies::table)
+        .filter(innovations::status.ne("archived"))
+        .group_by((agencies::id, agencies::name))
+        .order(agencies::name)
+        .select((agencies::id, agencies::name, diesel::dsl::count_star()))
+        .load::<(i64, String, i64)>(conn)?
+        .into_iter()
+        .map(|(agency_id, name, innovations)| AgencyInnovations {
+            agency_id,
+            name,
+            innovations,
+        })
+        .collect();
+    Ok(StoredYear {
+        catalogue,
+        assessments,
+        agencies,
+    })
+}
