@@ -12,6 +12,7 @@ use crate::store::index_years::{self as store, StoredYear};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(get_index_year);
+    super::index_rankings::configure(config);
 }
 
 /// The region's figures by one kind of score.
@@ -125,8 +126,8 @@ impl From<&StoredYear> for IndexYear {
         let assessed: Vec<Assessed> = stored
             .assessments
             .iter()
-            .map(|(row, agency_id)| Assessed {
-                agency_id: *agency_id,
+            .map(|(row, innovation)| Assessed {
+                agency_id: innovation.as_ref().map(|i| i.agency_id),
                 status: row.status(),
                 self_score: AssessmentScore::stored(
                     Hundredths(row.self_score),
@@ -177,6 +178,16 @@ impl From<&StoredYear> for IndexYear {
     }
 }
 
+/// The year `year`, for a caller who may read assessments.
+pub(super) async fn read_year(
+    actor: &RequestActor,
+    state: &AppState,
+    year: i64,
+) -> ApiResult<StoredYear> {
+    policy::authorize(&actor.caller, Action::ReadIndexAssessments)?;
+    state.db.read(move |conn| store::find(conn, year)).await
+}
+
 /// A year of the index
 ///
 /// Signed-in accounts. The region's index and grade by the catalogue's formula, by self
@@ -198,9 +209,7 @@ pub async fn get_index_year(
     actor: RequestActor,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    policy::authorize(&actor.caller, Action::ReadIndexAssessments)?;
-    let year = year.into_inner();
-    let stored = state.db.read(move |conn| store::find(conn, year)).await?;
+    let stored = read_year(&actor, &state, year.into_inner()).await?;
     let body = serde_json::to_vec(&IndexYear::from(&stored)).map_err(ApiError::internal)?;
     Ok(super::json_with_content_etag(&req, body))
 }

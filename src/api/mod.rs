@@ -27,6 +27,7 @@ pub mod index_assessment_schema;
 pub mod index_assessments;
 pub mod index_catalogue_schema;
 pub mod index_catalogues;
+pub mod index_rankings;
 pub mod index_years;
 pub mod innovation_lists;
 pub mod innovations;
@@ -118,7 +119,7 @@ impl AppState {
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     components(
-        schemas(Problem, FieldError),
+        schemas(Problem, FieldError, crate::domain::index::year::Basis),
         responses(
             problems::BadRequest, problems::NotFound, problems::Conflict,
             problems::PreconditionFailed, problems::PayloadTooLarge,

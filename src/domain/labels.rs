@@ -9,6 +9,7 @@ use super::evidence::DocumentKind;
 use super::index::Aspect;
 use super::index::catalogue::CatalogueStatus;
 use super::index::workflow::{AssessmentStatus, Verdict};
+use super::index::year::Basis;
 use super::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use super::lab_stage::LabStage;
 
@@ -165,4 +166,9 @@ labelled!(AssessmentStatus, |status| match status {
 labelled!(Verdict, |verdict| match verdict {
     Verdict::Accepted => ("Diterima", "Accepted"),
     Verdict::Adjusted => ("Disesuaikan", "Adjusted"),
+});
+
+labelled!(Basis, |basis| match basis {
+    Basis::SelfAssessed => ("Nilai mandiri", "Self-assessed score"),
+    Basis::Verified => ("Nilai terverifikasi", "Verified score"),
 });

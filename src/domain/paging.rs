@@ -113,6 +113,27 @@ impl<F: SortField> ListControls<F> {
     }
 }
 
+impl ListControls<ById> {
+    /// A page cut from `rows` held whole in their list's order (a list computed in memory,
+    /// such as a ranking): in page mode the page and the total; in cursor mode the rows
+    /// after the one the cursor names (none if it is gone), with one more that only says
+    /// more follow.
+    pub fn cut<T>(&self, rows: Vec<T>, id_of: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+        let total = self
+            .wants_total()
+            .then(|| i64::try_from(rows.len()).unwrap_or(i64::MAX));
+        let start = match self.cursor_after() {
+            Some(after) => rows
+                .iter()
+                .position(|row| id_of(row) == after.id)
+                .map_or(rows.len(), |found| found + 1),
+            None => usize::try_from(self.offset()).unwrap_or(usize::MAX),
+        };
+        let take = usize::try_from(self.per_page + 1).unwrap_or(usize::MAX);
+        (rows.into_iter().skip(start).take(take).collect(), total)
+    }
+}
+
 /// The one order of a sub-collection (a history, an agreement's commitments): by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ById;

@@ -19,13 +19,32 @@ pub struct AgencyInnovations {
     pub innovations: i64,
 }
 
+/// The innovation an assessment of the year is of.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct YearInnovation {
+    pub id: i64,
+    pub name: String,
+    pub agency_id: i64,
+}
+
 /// A year of the index, as stored.
 #[derive(Debug, Clone)]
 pub struct StoredYear {
     pub catalogue: StoredCatalogue,
-    /// Each assessment of the year with its innovation's agency (none: the region's own).
-    pub assessments: Vec<(AssessmentRow, Option<i64>)>,
+    /// Each assessment of the year with its innovation (none: the region's own).
+    pub assessments: Vec<(AssessmentRow, Option<YearInnovation>)>,
+    /// Every agency with innovations, by name.
     pub agencies: Vec<AgencyInnovations>,
+}
+
+impl StoredYear {
+    /// The name of agency `id` (empty if it has no innovations any more).
+    pub fn agency_name(&self, id: i64) -> &str {
+        self.agencies
+            .iter()
+            .find(|a| a.agency_id == id)
+            .map_or("", |a| a.name.as_str())
+    }
 }
 
 /// The year `year` (404 unless its catalogue is published).
@@ -41,7 +60,7 @@ pub fn find(conn: &mut DbConnection, year: i64) -> ApiResult<StoredYear> {
         .order(index_assessments::id)
         .select((
             AssessmentRow::as_select(),
-            innovations::agency_id.nullable(),
+            (innovations::id, innovations::name, innovations::agency_id).nullable(),
         ))
         .load(conn)?;
     let agencies = innovations::table

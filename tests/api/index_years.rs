@@ -63,3 +63,109 @@ async fn a_year_is_figured_by_self_and_verified_scores_with_what_each_agency_sti
         .problem(401);
     app.get("/api/v1/index-years/2099").await.problem(404);
 }
+
+/// `(rank, name, score)` of a ranking page.
+fn places(page: &serde_json::Value, name: &str, score: &str) -> Vec<(i64, String, String)> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rank"].as_i64().unwrap(),
+                r[name].as_str().unwrap().to_owned(),
+                r[score].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn innovations_and_agencies_are_ranked_by_self_or_verified_scores() {
+    let app = spawn_app().await;
+    inovik::seed::demo(&app.state).await.unwrap();
+    let year = chrono::Datelike::year(&app.state.config.today());
+    let base = format!("/api/v1/index-years/{year}");
+    let by_self = app.get(&format!("{base}/innovation-rankings")).await.json();
+    let place = |rank: i64, name: &str, score: &str| (rank, name.to_owned(), score.to_owned());
+    // A tie shares its place (by name within it); the next place skips.
+    assert_eq!(
+        places(&by_self, "innovation_name", "score"),
+        [
+            place(1, "MUTTU 1000", "65.00"),
+            place(1, "Siperi", "65.00"),
+            place(3, "ELEGAN", "25.00")
+        ]
+    );
+    assert_eq!(by_self["total"], 3);
+    let verified = app
+        .get(&format!("{base}/innovation-rankings?basis=verified"))
+        .await
+        .json();
+    assert_eq!(
+        places(&verified, "innovation_name", "score"),
+        [place(1, "MUTTU 1000", "55.00")]
+    );
+    // Filters keep the region's ranks.
+    let drafts = app
+        .get(&format!("{base}/innovation-rankings?status=draft"))
+        .await
+        .json();
+    assert_eq!(
+        places(&drafts, "innovation_name", "score"),
+        [place(3, "ELEGAN", "25.00")]
+    );
+    app.get(&format!("{base}/innovation-rankings?basis=best"))
+        .await
+        .problem(422);
+
+    // An agency's index: its innovations' self scores over max(10, n); here n <= 3, so
+    // the sum over 10. Agencies without assessments follow at 0.00, not assessable.
+    // It is graded only with a complete assessment among them.
+    let mut expected: std::collections::BTreeMap<i64, i64> = Default::default();
+    let mut complete = std::collections::BTreeSet::new();
+    for row in by_self["items"].as_array().unwrap() {
+        let cents = (row["score"].as_str().unwrap().parse::<f64>().unwrap() * 100.0) as i64;
+        let agency = row["agency_id"].as_i64().unwrap();
+        *expected.entry(agency).or_default() += cents;
+        if row["complete"] == json!(true) {
+            complete.insert(agency);
+        }
+    }
+    let mut agencies = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .get(&format!(
+                "{base}/agency-rankings?per_page=7&cursor={cursor}"
+            ))
+            .await
+            .json();
+        agencies.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let total = app.get(&format!("{base}/agency-rankings")).await.json()["total"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(agencies.len() as i64, total);
+    for (position, agency) in agencies.iter().enumerate() {
+        let id = agency["agency_id"].as_i64().unwrap();
+        let cents = expected.get(&id).copied().unwrap_or(0);
+        let index = format!("{}.{:02}", cents / 1000, (cents % 1000 + 5) / 10);
+        assert_eq!(agency["index"], json!(index), "{agency}");
+        assert_eq!(
+            agency["assessable"],
+            json!(complete.contains(&id)),
+            "{agency}"
+        );
+        if position < expected.len() {
+            assert!(
+                expected.contains_key(&id),
+                "assessed agencies first: {agency}"
+            );
+        }
+    }
+}

@@ -5,6 +5,16 @@ use super::formula::{AssessmentScore, Formula, IndexFigures};
 use super::workflow::AssessmentStatus;
 use crate::domain::agreement::Hundredths;
 
+text_enum! {
+    /// Which score a ranking orders by.
+    pub enum Basis {
+        /// The writers' self scores, every assessment started.
+        SelfAssessed => "self",
+        /// The reviewers' verified scores, verified assessments only.
+        Verified => "verified",
+    }
+}
+
 /// One assessment of the year, as the figures need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessed {
@@ -69,6 +79,20 @@ pub fn outstanding(agency_id: i64, innovations: i64, assessed: &[Assessed]) -> O
     owed
 }
 
+/// Standard competition ranks ("1, 2, 2, 4") of `scores`, sorted best first.
+pub fn competition_ranks(scores: &[Hundredths]) -> Vec<usize> {
+    let mut ranks = Vec::with_capacity(scores.len());
+    for (index, score) in scores.iter().enumerate() {
+        let rank = match index {
+            0 => 1,
+            _ if scores[index - 1] == *score => ranks[index - 1],
+            _ => index + 1,
+        };
+        ranks.push(rank);
+    }
+    ranks
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::formula::{Grade, GradeBand};
@@ -100,6 +124,13 @@ mod tests {
             self_score: AssessmentScore::stored(Hundredths(score), missing),
             verified_score: verified.map(Hundredths),
         }
+    }
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_rank_skips() {
+        let scores = [9000, 7550, 7550, 7000, 0].map(Hundredths);
+        assert_eq!(competition_ranks(&scores), [1, 2, 2, 4, 5]);
+        assert_eq!(competition_ranks(&[]), Vec::<usize>::new());
     }
 
     /// By hand: self: government 40; innovations 60 + 30 (+ 0 with evidence missing) over
