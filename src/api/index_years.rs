@@ -13,6 +13,7 @@ use crate::store::index_years::{self as store, StoredYear};
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(get_index_year);
     super::index_rankings::configure(config);
+    super::index_workbook::configure(config);
 }
 
 /// The region's figures by one kind of score.

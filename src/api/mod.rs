@@ -28,6 +28,7 @@ pub mod index_assessments;
 pub mod index_catalogue_schema;
 pub mod index_catalogues;
 pub mod index_rankings;
+pub mod index_workbook;
 pub mod index_years;
 pub mod innovation_lists;
 pub mod innovations;

@@ -44,6 +44,11 @@ pub fn columns<T: utoipa::PartialSchema>() -> Vec<String> {
     }
 }
 
+/// The header line of `columns`, comma-separated.
+pub fn header(columns: &[String]) -> Vec<u8> {
+    record(columns, b',')
+}
+
 /// One CSV line for `row`, with `delimiter` between cells.
 pub fn line<T: Serialize>(columns: &[String], row: &T, delimiter: u8) -> Vec<u8> {
     let value = serde_json::to_value(row).unwrap_or(Value::Null);

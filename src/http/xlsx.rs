@@ -32,31 +32,60 @@ pub fn fits_in_a_sheet(rows: i64) -> bool {
     rows < MAX_SHEET_ROWS
 }
 
-/// A one-sheet workbook being written: the header row, then rows as they come.
+/// A workbook being written, a sheet at a time: the header row, then rows as they come.
 pub struct SheetWriter {
     workbook: Workbook,
     columns: Vec<String>,
+    /// The sheet rows go to (the last one started).
+    sheet: usize,
     next_row: u32,
 }
 
 impl SheetWriter {
+    /// A workbook of one sheet with `columns`.
     pub fn new(columns: Vec<String>) -> Result<Self, XlsxError> {
-        let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        let mut writer = Self {
+            workbook: Workbook::new(),
+            columns: Vec::new(),
+            sheet: 0,
+            next_row: 0,
+        };
+        writer.write_header(columns)?;
+        Ok(writer)
+    }
+
+    /// A workbook whose first sheet is `name`, with `columns`.
+    pub fn named(name: &str, columns: Vec<String>) -> Result<Self, XlsxError> {
+        let mut writer = Self::new(columns)?;
+        writer.workbook.worksheet_from_index(0)?.set_name(name)?;
+        Ok(writer)
+    }
+
+    /// Starts another sheet, `name`, with `columns`; rows go there from now on (a sheet
+    /// is written once, in order, as constant-memory mode requires).
+    pub fn start_sheet(&mut self, name: &str, columns: Vec<String>) -> Result<(), XlsxError> {
+        self.sheet += 1;
+        self.write_header(columns)?;
+        self.workbook
+            .worksheet_from_index(self.sheet)?
+            .set_name(name)?;
+        Ok(())
+    }
+
+    fn write_header(&mut self, columns: Vec<String>) -> Result<(), XlsxError> {
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         let bold = Format::new().set_bold();
         for (index, column) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, column_number(index), column, &bold)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        Ok(Self {
-            workbook,
-            columns,
-            next_row: 1,
-        })
+        self.columns = columns;
+        self.next_row = 1;
+        Ok(())
     }
 
     pub fn append<T: Serialize>(&mut self, rows: &[T]) -> Result<(), XlsxError> {
-        let sheet = self.workbook.worksheet_from_index(0)?;
+        let sheet = self.workbook.worksheet_from_index(self.sheet)?;
         for row in rows {
             let value = serde_json::to_value(row).unwrap_or(Value::Null);
             for (index, column) in self.columns.iter().enumerate() {

@@ -4,10 +4,13 @@
 
 use diesel::prelude::*;
 
-use super::index_assessments::AssessmentRow;
+use super::index_assessments::{AnswerRow, AssessmentRow};
 use super::index_catalogues::{self as catalogues, StoredCatalogue};
 use crate::db::DbConnection;
-use crate::db::schema::{agencies, index_assessments, index_catalogues, innovations};
+use crate::db::schema::{
+    agencies, documents, index_answer_documents, index_answers, index_assessments,
+    index_catalogues, innovations,
+};
 use crate::domain::index::catalogue::CatalogueStatus;
 use crate::error::{ApiError, ApiResult};
 
@@ -82,4 +85,46 @@ pub fn find(conn: &mut DbConnection, year: i64) -> ApiResult<StoredYear> {
         assessments,
         agencies,
     })
+}
+
+/// A document an answer cites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct CitedEvidence {
+    pub answer_id: i64,
+    pub document_id: i64,
+    /// The innovation the document belongs to (its URL names it).
+    pub innovation_id: i64,
+}
+
+/// Every answer of the year's assessments and every document they cite: what the
+/// workbook lists.
+#[derive(Debug, Clone)]
+pub struct YearAnswers {
+    pub answers: Vec<AnswerRow>,
+    pub cited: Vec<CitedEvidence>,
+}
+
+/// The answers of the assessments of catalogue `catalogue_id`.
+pub fn answers(conn: &mut DbConnection, catalogue_id: i64) -> ApiResult<YearAnswers> {
+    let answers = index_answers::table
+        .inner_join(index_assessments::table)
+        .filter(index_assessments::catalogue_id.eq(catalogue_id))
+        .order(index_answers::id)
+        .select(AnswerRow::as_select())
+        .load(conn)?;
+    let cited = index_answer_documents::table
+        .inner_join(index_answers::table.inner_join(index_assessments::table))
+        .inner_join(documents::table)
+        .filter(index_assessments::catalogue_id.eq(catalogue_id))
+        .order((
+            index_answer_documents::answer_id,
+            index_answer_documents::document_id,
+        ))
+        .select((
+            index_answer_documents::answer_id,
+            index_answer_documents::document_id,
+            documents::innovation_id,
+        ))
+        .load(conn)?;
+    Ok(YearAnswers { answers, cited })
 }

@@ -169,3 +169,97 @@ async fn innovations_and_agencies_are_ranked_by_self_or_verified_scores() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_assessment_workbook_has_a_sheet_per_aspect_with_evidence_links_and_verdicts() {
+    use calamine::{Reader, Xlsx};
+    let app = spawn_app().await;
+    inovik::seed::demo(&app.state).await.unwrap();
+    let year = chrono::Datelike::year(&app.state.config.today());
+    let response = app
+        .get(&format!("/api/v1/index-years/{year}/workbook.xlsx"))
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        response.header("content-disposition").unwrap(),
+        format!("attachment; filename=\"indeks-inovasi-{year}.xlsx\"")
+    );
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(response.body.clone())).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        ["Aspek Pemerintah Daerah", "Aspek Inovasi Daerah"]
+    );
+    let sheet = |workbook: &mut Xlsx<_>, index: usize| -> Vec<Vec<String>> {
+        workbook
+            .worksheet_range_at(index)
+            .unwrap()
+            .unwrap()
+            .rows()
+            .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+            .collect()
+    };
+    let government = sheet(&mut workbook, 0);
+    let innovations = sheet(&mut workbook, 1);
+    let header = &government[0];
+    let column = |name: &str| header.iter().position(|c| c == name).unwrap();
+    // The region's own answers all three government indicators; three innovations answer
+    // five each.
+    assert_eq!((government.len(), innovations.len()), (1 + 3, 1 + 15));
+    let row = |sheet: &[Vec<String>], name: &str, code: &str| {
+        sheet
+            .iter()
+            .find(|r| r[column("innovation_name")] == name && r[column("indicator_code")] == code)
+            .unwrap_or_else(|| panic!("{name} {code}"))
+            .clone()
+    };
+    let decree = row(&innovations, "MUTTU 1000", "K.1");
+    assert_eq!(
+        (
+            decree[column("option_label")].as_str(),
+            decree[column("weight")].as_str(),
+            decree[column("verdict")].as_str(),
+            decree[column("evidence_missing")].as_str()
+        ),
+        ("SK/Perbup Bupati", "25.00", "accepted", "false")
+    );
+    let link = &decree[column("evidence")];
+    assert!(link.ends_with("/content"), "{link}");
+    let path = link
+        .split_once("/api/")
+        .map(|(_, p)| format!("/api/{p}"))
+        .unwrap();
+    assert_eq!(app.get(&path).await.status, 200, "{link}");
+    let replication = row(&innovations, "MUTTU 1000", "M.2");
+    assert_eq!(
+        (
+            replication[column("verdict")].as_str(),
+            replication[column("verified_option_label")].as_str()
+        ),
+        ("adjusted", "Belum")
+    );
+    let budget = row(&government, "", "P.2");
+    assert_eq!(
+        (
+            budget[column("option_label")].as_str(),
+            budget[column("evidence_missing")].as_str()
+        ),
+        ("", "true")
+    );
+
+    // The same rows as CSV, one table.
+    let csv = app
+        .get(&format!("/api/v1/index-years/{year}/workbook.csv"))
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text());
+    let text = csv.text();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 3 + 15);
+    assert!(
+        lines[0].starts_with("aspect,assessment_id,"),
+        "{}",
+        lines[0]
+    );
+    app.get_anonymous(&format!("/api/v1/index-years/{year}/workbook.csv"))
+        .await
+        .problem(401);
+}
