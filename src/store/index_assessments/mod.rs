@@ -193,34 +193,7 @@ fn load(conn: &mut DbConnection, row: AssessmentRow) -> ApiResult<StoredAssessme
         ),
         None => None,
     };
-    let rows: Vec<AnswerRow> = index_answers::table
-        .filter(index_answers::assessment_id.eq(row.id))
-        .order(index_answers::id)
-        .select(AnswerRow::as_select())
-        .load(conn)?;
-    let cited: Vec<(i64, i64)> = index_answer_documents::table
-        .inner_join(index_answers::table)
-        .filter(index_answers::assessment_id.eq(row.id))
-        .order((
-            index_answer_documents::answer_id,
-            index_answer_documents::document_id,
-        ))
-        .select((
-            index_answer_documents::answer_id,
-            index_answer_documents::document_id,
-        ))
-        .load(conn)?;
-    let answers = rows
-        .into_iter()
-        .map(|row| StoredAnswer {
-            document_ids: cited
-                .iter()
-                .filter(|(answer, _)| *answer == row.id)
-                .map(|(_, document)| *document)
-                .collect(),
-            row,
-        })
-        .collect();
+    let answers = answers_of(conn, row.id)?;
     Ok(StoredAssessment {
         row,
         catalogue,
@@ -240,6 +213,38 @@ pub fn history(
         .select(index_assessments::id)
         .first::<i64>(conn)?;
     super::audit::history(conn, RESOURCE, id, controls)
+}
+
+/// The answers of assessment `id`, each with the documents it cites.
+fn answers_of(conn: &mut DbConnection, id: i64) -> ApiResult<Vec<StoredAnswer>> {
+    let rows: Vec<AnswerRow> = index_answers::table
+        .filter(index_answers::assessment_id.eq(id))
+        .order(index_answers::id)
+        .select(AnswerRow::as_select())
+        .load(conn)?;
+    let cited: Vec<(i64, i64)> = index_answer_documents::table
+        .inner_join(index_answers::table)
+        .filter(index_answers::assessment_id.eq(id))
+        .order((
+            index_answer_documents::answer_id,
+            index_answer_documents::document_id,
+        ))
+        .select((
+            index_answer_documents::answer_id,
+            index_answer_documents::document_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| StoredAnswer {
+            document_ids: cited
+                .iter()
+                .filter(|(answer, _)| *answer == row.id)
+                .map(|(_, document)| *document)
+                .collect(),
+            row,
+        })
+        .collect())
 }
 
 /// What the assessment list is filtered by.
@@ -460,7 +465,11 @@ fn finish(
     note: Option<&str>,
 ) -> ApiResult<StoredAssessment> {
     let current = &before.row;
-    let answers = load(conn, current.clone())?;
+    // The answers as this write left them; the catalogue and innovation are as read.
+    let answers = StoredAssessment {
+        answers: answers_of(conn, current.id)?,
+        ..before.clone()
+    };
     let score = rules::self_score(&answers.states());
     let missing = i64::try_from(score.missing_evidence.len()).unwrap_or(i64::MAX);
     let row = diesel::update(
