@@ -13,9 +13,10 @@ use crate::db::schema::{
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
+use crate::domain::field_issue::FieldIssue;
 use crate::domain::index::Aspect;
 use crate::domain::index::catalogue::{
-    CatalogueContent, CatalogueIssue, CatalogueStatus, Indicator, IndicatorOption, Variable,
+    CatalogueContent, CatalogueStatus, Indicator, IndicatorOption, Variable,
 };
 use crate::domain::index::formula::{Formula, GradeBand};
 use crate::domain::paging::{ById, ListControls};
@@ -277,7 +278,7 @@ fn load(conn: &mut DbConnection, row: CatalogueRow) -> ApiResult<StoredCatalogue
 }
 
 /// The content's rules broken, as a 422 with one field error each.
-pub fn refuse(issues: Vec<CatalogueIssue>) -> ApiError {
+pub fn refuse(issues: Vec<FieldIssue>) -> ApiError {
     ApiError::Validation(
         issues
             .into_iter()

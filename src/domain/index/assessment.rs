@@ -2,11 +2,11 @@
 //! and cite, what a reviewer's verdict may say, its self and verified scores, and what keeps
 //! it from being submitted or verified. The store reads the rows; the rules are here.
 
-use super::catalogue::CatalogueIssue;
 use super::formula::{self, AssessmentScore, IndicatorResult};
 use super::workflow::Verdict;
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
+use crate::domain::field_issue::FieldIssue;
 
 /// What an answer to one indicator may choose and cite.
 #[derive(Debug, Clone, Copy)]
@@ -35,29 +35,26 @@ pub fn answer_issues(
     option_id: i64,
     documents: &[Option<CitedDocument>],
     innovation_id: Option<i64>,
-) -> Vec<CatalogueIssue> {
+) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     if !terms.option_ids.contains(&option_id) {
-        issues.push(CatalogueIssue::new(
-            "option_id",
-            "option_of_another_indicator",
-        ));
+        issues.push(FieldIssue::new("option_id", "option_of_another_indicator"));
     }
     for (index, document) in documents.iter().enumerate() {
         let path = format!("document_ids.{index}");
         let Some(document) = document else {
-            issues.push(CatalogueIssue::new(path, "unknown_document"));
+            issues.push(FieldIssue::new(path, "unknown_document"));
             continue;
         };
         if innovation_id.is_some_and(|id| id != document.innovation_id) {
-            issues.push(CatalogueIssue::new(path, "document_of_another_innovation"));
+            issues.push(FieldIssue::new(path, "document_of_another_innovation"));
         } else if document.archived {
-            issues.push(CatalogueIssue::new(path, "document_archived"));
+            issues.push(FieldIssue::new(path, "document_archived"));
         } else if !terms.evidence_kinds.is_empty() && !terms.evidence_kinds.contains(&document.kind)
         {
             let accepted: Vec<&str> = terms.evidence_kinds.iter().map(|k| k.as_str()).collect();
             issues.push(
-                CatalogueIssue::new(path, "evidence_kind_not_accepted")
+                FieldIssue::new(path, "evidence_kind_not_accepted")
                     .with("kind", document.kind)
                     .with("accepted", accepted.join(", ")),
             );
@@ -73,22 +70,20 @@ pub fn verdict_option(
     answered_option: i64,
     option_id: Option<i64>,
     terms: IndicatorTerms,
-) -> Result<i64, CatalogueIssue> {
+) -> Result<i64, FieldIssue> {
     match (verdict, option_id) {
         (Verdict::Accepted, None) => Ok(answered_option),
         (Verdict::Accepted, Some(id)) if id == answered_option => Ok(id),
-        (Verdict::Accepted, Some(_)) => Err(CatalogueIssue::new(
-            "option_id",
-            "accepted_keeps_the_answer",
-        )),
-        (Verdict::Adjusted, None) => Err(CatalogueIssue::new("option_id", "required")),
-        (Verdict::Adjusted, Some(id)) if id == answered_option => Err(CatalogueIssue::new(
-            "option_id",
-            "adjusted_to_the_same_option",
-        )),
-        (Verdict::Adjusted, Some(id)) if !terms.option_ids.contains(&id) => Err(
-            CatalogueIssue::new("option_id", "option_of_another_indicator"),
-        ),
+        (Verdict::Accepted, Some(_)) => {
+            Err(FieldIssue::new("option_id", "accepted_keeps_the_answer"))
+        }
+        (Verdict::Adjusted, None) => Err(FieldIssue::new("option_id", "required")),
+        (Verdict::Adjusted, Some(id)) if id == answered_option => {
+            Err(FieldIssue::new("option_id", "adjusted_to_the_same_option"))
+        }
+        (Verdict::Adjusted, Some(id)) if !terms.option_ids.contains(&id) => {
+            Err(FieldIssue::new("option_id", "option_of_another_indicator"))
+        }
         (Verdict::Adjusted, Some(id)) => Ok(id),
     }
 }
@@ -129,20 +124,20 @@ pub fn verified_score(states: &[AnswerState]) -> AssessmentScore {
 
 /// Why the assessment cannot be submitted: each indicator that requires evidence and has
 /// none, under `answers.<code>`.
-pub fn submit_issues(states: &[AnswerState]) -> Vec<CatalogueIssue> {
+pub fn submit_issues(states: &[AnswerState]) -> Vec<FieldIssue> {
     self_score(states)
         .missing_evidence
         .into_iter()
-        .map(|code| CatalogueIssue::new(format!("answers.{code}"), "evidence_missing"))
+        .map(|code| FieldIssue::new(format!("answers.{code}"), "evidence_missing"))
         .collect()
 }
 
 /// Why the assessment cannot be verified: each answer the reviewer has not judged.
-pub fn verify_issues(states: &[AnswerState]) -> Vec<CatalogueIssue> {
+pub fn verify_issues(states: &[AnswerState]) -> Vec<FieldIssue> {
     states
         .iter()
         .filter(|s| s.chosen.is_some() && s.verified.is_none())
-        .map(|s| CatalogueIssue::new(format!("answers.{}", s.code), "verdict_missing"))
+        .map(|s| FieldIssue::new(format!("answers.{}", s.code), "verdict_missing"))
         .collect()
 }
 
@@ -164,7 +159,7 @@ mod tests {
         })
     }
 
-    fn codes(issues: &[CatalogueIssue]) -> Vec<(String, &str)> {
+    fn codes(issues: &[FieldIssue]) -> Vec<(String, &str)> {
         issues.iter().map(|i| (i.path.clone(), i.code)).collect()
     }
 
@@ -200,7 +195,7 @@ mod tests {
     #[test]
     fn a_verdict_accepts_the_answer_or_adjusts_it_to_another_option_of_the_indicator() {
         use Verdict::*;
-        let code = |r: Result<i64, CatalogueIssue>| r.map_err(|issue| issue.code);
+        let code = |r: Result<i64, FieldIssue>| r.map_err(|issue| issue.code);
         assert_eq!(code(verdict_option(Accepted, 12, None, TERMS)), Ok(12));
         assert_eq!(code(verdict_option(Accepted, 12, Some(12), TERMS)), Ok(12));
         assert_eq!(

@@ -9,6 +9,7 @@ use super::Aspect;
 use super::formula::{Formula, GradeBand};
 use crate::domain::agreement::Hundredths;
 use crate::domain::evidence::DocumentKind;
+use crate::domain::field_issue::FieldIssue;
 
 text_enum! {
     /// A catalogue is written as a draft and frozen once published.
@@ -63,39 +64,16 @@ pub struct CatalogueContent {
     pub variables: Vec<Variable>,
 }
 
-/// What is wrong with a catalogue, at a dotted path of its content (`variables.0.code`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogueIssue {
-    pub path: String,
-    pub code: &'static str,
-    pub params: Vec<(&'static str, String)>,
-}
-
-impl CatalogueIssue {
-    pub fn new(path: impl Into<String>, code: &'static str) -> Self {
-        Self {
-            path: path.into(),
-            code,
-            params: Vec::new(),
-        }
-    }
-
-    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.params.push((name, value.to_string()));
-        self
-    }
-}
-
 impl CatalogueContent {
     /// The rules every draft keeps: weights adding up to 100, codes unique in the
     /// catalogue, option labels unique in their indicator, grade bands distinct.
-    pub fn check(&self) -> Vec<CatalogueIssue> {
+    pub fn check(&self) -> Vec<FieldIssue> {
         let mut issues = Vec::new();
         let formula = &self.formula;
         let total = formula.government_weight.0 + formula.innovation_weight.0;
         if total != 10_000 {
             issues.push(
-                CatalogueIssue::new("innovation_weight", "weights_not_100")
+                FieldIssue::new("innovation_weight", "weights_not_100")
                     .with("total", Hundredths(total)),
             );
         }
@@ -103,19 +81,16 @@ impl CatalogueContent {
         let mut bounds = HashSet::new();
         for (i, band) in formula.grades.iter().enumerate() {
             if !labels.insert(band.label.as_str()) {
-                issues.push(CatalogueIssue::new(
-                    format!("grades.{i}.label"),
-                    "duplicate",
-                ));
+                issues.push(FieldIssue::new(format!("grades.{i}.label"), "duplicate"));
             }
             if !bounds.insert((band.from, band.from_included)) {
-                issues.push(CatalogueIssue::new(format!("grades.{i}.from"), "duplicate"));
+                issues.push(FieldIssue::new(format!("grades.{i}.from"), "duplicate"));
             }
         }
         let mut codes = HashSet::new();
         for (v, variable) in self.variables.iter().enumerate() {
             if !codes.insert(variable.code.as_str()) {
-                issues.push(CatalogueIssue::new(
+                issues.push(FieldIssue::new(
                     format!("variables.{v}.code"),
                     "duplicate_code",
                 ));
@@ -123,12 +98,12 @@ impl CatalogueContent {
             for (i, indicator) in variable.indicators.iter().enumerate() {
                 let at = format!("variables.{v}.indicators.{i}");
                 if !codes.insert(indicator.code.as_str()) {
-                    issues.push(CatalogueIssue::new(format!("{at}.code"), "duplicate_code"));
+                    issues.push(FieldIssue::new(format!("{at}.code"), "duplicate_code"));
                 }
                 let mut option_labels = HashSet::new();
                 for (o, option) in indicator.options.iter().enumerate() {
                     if !option_labels.insert(option.label.as_str()) {
-                        issues.push(CatalogueIssue::new(
+                        issues.push(FieldIssue::new(
                             format!("{at}.options.{o}.label"),
                             "duplicate",
                         ));
@@ -142,7 +117,7 @@ impl CatalogueContent {
     /// The rules a catalogue must also keep to be published: both aspects have
     /// indicators, every variable has some, every indicator at least two options, and the
     /// grade bands give every index from 0 up a grade.
-    pub fn check_publishable(&self) -> Vec<CatalogueIssue> {
+    pub fn check_publishable(&self) -> Vec<FieldIssue> {
         let mut issues = self.check();
         for aspect in Aspect::ALL {
             let has_indicators = self
@@ -151,21 +126,21 @@ impl CatalogueContent {
                 .any(|v| v.aspect == *aspect && !v.indicators.is_empty());
             if !has_indicators {
                 issues.push(
-                    CatalogueIssue::new("variables", "aspect_without_indicators")
+                    FieldIssue::new("variables", "aspect_without_indicators")
                         .with("aspect", aspect),
                 );
             }
         }
         for (v, variable) in self.variables.iter().enumerate() {
             if variable.indicators.is_empty() {
-                issues.push(CatalogueIssue::new(
+                issues.push(FieldIssue::new(
                     format!("variables.{v}.indicators"),
                     "variable_without_indicators",
                 ));
             }
             for (i, indicator) in variable.indicators.iter().enumerate() {
                 if indicator.options.len() < 2 {
-                    issues.push(CatalogueIssue::new(
+                    issues.push(FieldIssue::new(
                         format!("variables.{v}.indicators.{i}.options"),
                         "too_few_options",
                     ));
@@ -179,7 +154,7 @@ impl CatalogueContent {
             .iter()
             .any(|band| band.from < zero || (band.from == zero && band.from_included));
         if !covers_zero {
-            issues.push(CatalogueIssue::new("grades", "grades_do_not_cover_zero"));
+            issues.push(FieldIssue::new("grades", "grades_do_not_cover_zero"));
         }
         issues
     }
@@ -256,7 +231,7 @@ mod tests {
         }
     }
 
-    fn codes(issues: &[CatalogueIssue]) -> Vec<(String, &'static str)> {
+    fn codes(issues: &[FieldIssue]) -> Vec<(String, &'static str)> {
         issues.iter().map(|i| (i.path.clone(), i.code)).collect()
     }
 

@@ -6,8 +6,8 @@ use super::{RowChange, StoredAssessment, finish, for_step};
 use crate::db::schema::{documents, index_answer_documents, index_answers};
 use crate::db::{DbConnection, WriteContext};
 use crate::domain::evidence::DocumentKind;
+use crate::domain::field_issue::FieldIssue;
 use crate::domain::index::assessment::{self as rules, CitedDocument, IndicatorTerms};
-use crate::domain::index::catalogue::CatalogueIssue;
 use crate::domain::index::workflow::{AssessmentStep, Verdict};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
@@ -75,7 +75,7 @@ fn indicator_of(assessment: &StoredAssessment, indicator_id: i64) -> ApiResult<S
         .cloned()
         .ok_or_else(|| {
             refuse(vec![
-                CatalogueIssue::new("indicator_id", "indicator_not_in_assessment")
+                FieldIssue::new("indicator_id", "indicator_not_in_assessment")
                     .with("year", assessment.year())
                     .with("aspect", assessment.aspect()),
             ])
