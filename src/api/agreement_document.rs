@@ -4,46 +4,25 @@ use std::fmt::Write;
 
 use super::agreements::Agreement;
 use crate::domain::agreement::Hundredths;
+use crate::domain::labels::Labelled;
+use crate::domain::monitoring::{Quarter, QuarterlyTargets};
+use crate::http::html::{escape, page_start, tanggal};
 use crate::store::agreements::CommitmentRow;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
-fn tanggal(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
+/// "Triwulan I 250.00, II 250.00, III -, IV 500.00 (kumulatif)".
+fn quarters(quarterly: &QuarterlyTargets) -> String {
+    let targets: Vec<String> = Quarter::ALL
+        .iter()
+        .map(|q| {
+            let target =
+                quarterly.targets[q.index()].map_or_else(|| "-".to_owned(), |t| t.to_string());
+            format!("{} {target}", q.roman())
+        })
+        .collect();
     format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
+        "Triwulan {} ({})",
+        targets.join(", "),
+        quarterly.method.label().0.to_lowercase()
     )
 }
 
@@ -53,12 +32,14 @@ pub fn render(
     agency_name: &str,
     commitments: &[(CommitmentRow, String)],
 ) -> String {
-    let mut page = String::new();
     let party = |label: &str, party: &Option<super::agreements::PartyBody>| -> String {
         match party {
             Some(p) => format!(
-                "<tr><th>{label}</th><td>{}<br>{}{}</td></tr>",
+                "<tr><th>{label}</th><td>{}<br>{}{}{}</td></tr>",
                 escape(&p.name),
+                p.acting
+                    .map(|acting| format!("{} ", acting.prefix()))
+                    .unwrap_or_default(),
                 escape(&p.title),
                 p.nip
                     .as_deref()
@@ -68,12 +49,10 @@ pub fn render(
             None => format!("<tr><th>{label}</th><td>(belum ditandatangani)</td></tr>"),
         }
     };
+    let mut page = page_start(&format!("Perjanjian Kinerja Inovasi {}", agreement.number));
     let _ = write!(
         page,
-        "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Perjanjian Kinerja Inovasi {number}</title>\
-         <style>body{{font-family:serif;max-width:50em;margin:2em auto}}table{{border-collapse:collapse;width:100%}}\
-         td,th{{border:1px solid #444;padding:.3em;text-align:left;vertical-align:top}}footer{{margin-top:2em;font-size:.8em;word-break:break-all}}</style>\
-         </head><body><h1>PERJANJIAN KINERJA INOVASI TAHUN {year}</h1><p>Nomor: {number}<br>{agency}<br>Status: {status}</p>",
+        "<h1>PERJANJIAN KINERJA INOVASI TAHUN {year}</h1><p>Nomor: {number}<br>{agency}<br>Status: {status}</p>",
         number = escape(&agreement.number),
         year = agreement.year,
         agency = escape(agency_name),
@@ -104,6 +83,10 @@ pub fn render(
                 format!("tahap {} paling lambat {}", escape(stage), tanggal(due))
             }
             _ => String::new(),
+        };
+        let target = match commitment.quarterly() {
+            Some(quarterly) => format!("{target}<br>{}", quarters(&quarterly)),
+            None => target,
         };
         let innovation = commitment.signed_innovation_name.as_deref().unwrap_or(name);
         let _ = write!(

@@ -34,7 +34,7 @@ pub struct SignRequest {
 #[schema(example = json!({
     "content_hash": "9f2c1d0e8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817263",
     "recomputed_hash": "9f2c1d0e8b7a6f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c3b2a190817263",
-    "matches": true, "canonical_document": null}))]
+    "matches": true, "canonical_version": 2, "canonical_document": null}))]
 pub struct Verification {
     /// The hash stored at signing.
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
@@ -43,6 +43,11 @@ pub struct Verification {
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     pub recomputed_hash: String,
     pub matches: bool,
+    /// The canonical form the agreement was signed with, and is verified with: 1 before
+    /// quarterly targets and acting officials were signed content, 2 since (the README's
+    /// verification section shows both).
+    #[schema(minimum = 1, maximum = 2)]
+    pub canonical_version: i32,
     /// The RFC 8785 canonical JSON that was hashed: `sha256sum` of these bytes is the hash.
     /// It holds the parties' NIPs (personal data), so it is given to signed-in callers
     /// only; the public gets the comparison.
@@ -124,6 +129,7 @@ pub async fn verify_agreement(
         });
     }
     let stored = row.content_hash.clone();
+    let canonical_version = row.canonical_version;
     let (canonical, recomputed) = state
         .db
         .read(move |conn| store::content_of(conn, &row))
@@ -132,6 +138,7 @@ pub async fn verify_agreement(
         matches: stored.as_deref() == Some(recomputed.as_str()),
         content_hash: stored,
         recomputed_hash: recomputed,
+        canonical_version,
         canonical_document: Some(canonical)
             .filter(|_| policy::may_see_personal_data(&actor.caller)),
     }))
@@ -299,11 +306,5 @@ pub async fn agreement_document(
         &agency_name,
         &commitments,
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'",
-        ))
-        .body(html))
+    Ok(crate::http::html::page_response(html))
 }

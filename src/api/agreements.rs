@@ -6,7 +6,7 @@ use super::prelude::*;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::agreement::{
-    self as rules, AgreementStatus, AmendmentReason, fields_fixed_by_amended,
+    self as rules, ActingCapacity, AgreementStatus, AmendmentReason, fields_fixed_by_amended,
 };
 use crate::domain::nip::{Nip, validate_nip};
 use crate::domain::text::not_blank;
@@ -55,6 +55,11 @@ pub struct PartyBody {
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// Signing as an acting official: `plt` (pelaksana tugas) or `plh` (pelaksana
+    /// harian), printed before the title ("Plt. Kepala Dinas Kesehatan"); part of what is
+    /// signed. Absent or null: the office's holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting: Option<ActingCapacity>,
 }
 
 impl PartyBody {
@@ -67,6 +72,7 @@ impl PartyBody {
                 .and_then(|nip| Nip::parse(&nip).ok())
                 .map(Nip::into_string),
             title: self.title,
+            acting: self.acting,
         }
     }
 }
@@ -140,11 +146,15 @@ impl Agreement {
         caller: &Caller,
     ) -> Self {
         let personal = policy::may_see_personal_data(caller);
-        let party = |name: Option<String>, nip: Option<String>, title: Option<String>| {
+        let party = |name: Option<String>,
+                     nip: Option<String>,
+                     title: Option<String>,
+                     acting: Option<String>| {
             name.map(|name| PartyBody {
                 name,
                 nip: nip.filter(|_| personal),
                 title: title.unwrap_or_default(),
+                acting: acting.as_deref().and_then(ActingCapacity::parse),
             })
         };
         Self {
@@ -160,11 +170,13 @@ impl Agreement {
                 row.first_party_name,
                 row.first_party_nip,
                 row.first_party_title,
+                row.first_party_acting,
             ),
             second_party: party(
                 row.second_party_name,
                 row.second_party_nip,
                 row.second_party_title,
+                row.second_party_acting,
             ),
             supersedes_id: row.supersedes_id,
             superseded_by_id,

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::agreements::visible;
+use super::quarterly_targets::QuarterlyTargetsBody;
 use super::{AppState, list_response};
 use crate::domain::agreement::{self as rules, Hundredths, validate_decimal};
 use crate::domain::lab_stage::LabStage;
@@ -44,6 +45,8 @@ pub struct Commitment {
     pub unit: Option<String>,
     pub target_stage: Option<LabStage>,
     pub due_on: Option<NaiveDate>,
+    /// Its targets per quarter, if it has them (signed content).
+    pub quarterly_targets: Option<QuarterlyTargetsBody>,
     #[schema(read_only)]
     #[schema(max_length = 17, pattern = "^-?[0-9]{1,13}\\.[0-9]{2}$")]
     pub achieved_value: Option<String>,
@@ -69,6 +72,10 @@ pub struct Commitment {
 
 impl Commitment {
     fn new(row: CommitmentRow, current_innovation_name: String) -> Self {
+        let quarterly_targets = row
+            .quarterly()
+            .as_ref()
+            .map(QuarterlyTargetsBody::from_domain);
         Self {
             id: row.id,
             agreement_id: row.agreement_id,
@@ -81,6 +88,7 @@ impl Commitment {
             unit: row.unit,
             target_stage: row.target_stage.as_deref().and_then(LabStage::parse),
             due_on: row.due_on,
+            quarterly_targets,
             achieved_value: row.achieved_hundredths.map(|v| Hundredths(v).to_string()),
             evidence_url: row.evidence_url,
             note: row.note,
@@ -123,6 +131,8 @@ pub struct CommitmentInput {
     #[validate(custom(function = "crate::domain::dates::validate_date"))]
     #[serde(default, deserialize_with = "crate::domain::dates::optional_full_date")]
     pub due_on: Option<NaiveDate>,
+    /// With a value target: its quarters I-IV and how they make the year.
+    pub quarterly_targets: Option<QuarterlyTargetsBody>,
 }
 
 impl CommitmentInput {
@@ -134,6 +144,10 @@ impl CommitmentInput {
             unit: row.unit.clone(),
             target_stage: row.target_stage.clone(),
             due_on: row.due_on,
+            quarterly_targets: row
+                .quarterly()
+                .as_ref()
+                .map(QuarterlyTargetsBody::from_domain),
         }
     }
 
@@ -147,11 +161,23 @@ impl CommitmentInput {
         if !value_target && !stage_target {
             errors.push(FieldError::new("target_value", "target_required"));
         }
+        let quarterly = match self
+            .quarterly_targets
+            .as_ref()
+            .map(|q| q.to_domain("quarterly_targets"))
+        {
+            Some(Ok(quarterly)) => Some(quarterly),
+            Some(Err(quarterly_errors)) => {
+                errors.extend(quarterly_errors);
+                None
+            }
+            None => None,
+        };
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
         let required = |field: &str| ApiError::invalid_field(field, "required");
-        Ok(CommitmentDraft {
+        let draft = CommitmentDraft {
             innovation_id: self
                 .innovation_id
                 .ok_or_else(|| required("innovation_id"))?,
@@ -160,7 +186,15 @@ impl CommitmentInput {
             unit: self.unit,
             target_stage: self.target_stage.as_deref().and_then(LabStage::parse),
             due_on: self.due_on,
-        })
+            quarterly,
+        };
+        let issues = draft.quarterly_issues();
+        if !issues.is_empty() {
+            return Err(ApiError::Validation(
+                issues.into_iter().map(FieldError::from).collect(),
+            ));
+        }
+        Ok(draft)
     }
 }
 
@@ -187,6 +221,10 @@ pub struct CommitmentPatch {
     #[serde(default, deserialize_with = "crate::domain::dates::patched_full_date")]
     #[schema(required = false, value_type = Option<NaiveDate>)]
     pub due_on: Option<Option<NaiveDate>>,
+    /// Replaces the quarterly targets whole; null removes them.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(required = false, value_type = Option<QuarterlyTargetsBody>)]
+    pub quarterly_targets: Option<Option<QuarterlyTargetsBody>>,
 }
 
 /// What a commitment achieved.
@@ -367,7 +405,8 @@ pub async fn update_commitment(
                 |current| {
                     let mut input = CommitmentInput::from_row(current);
                     merge_patch!(patch => input;
-                        innovation_id, indicator, target_value, unit, target_stage, due_on);
+                        innovation_id, indicator, target_value, unit, target_stage, due_on,
+                        quarterly_targets);
                     let draft = input.into_draft()?;
                     Ok((draft != current.draft()).then_some(draft))
                 },

@@ -95,7 +95,7 @@ fn ranked<T>(
         .map(|(rank, (score, _, row))| (rank, score, row))
 }
 
-fn innovation_rankings(year: &StoredYear, basis: Basis) -> Vec<InnovationRanking> {
+pub(super) fn innovation_rankings(year: &StoredYear, basis: Basis) -> Vec<InnovationRanking> {
     let rows = year
         .assessments
         .iter()
@@ -122,7 +122,7 @@ fn innovation_rankings(year: &StoredYear, basis: Basis) -> Vec<InnovationRanking
         .collect()
 }
 
-fn agency_rankings(year: &StoredYear, basis: Basis) -> Vec<AgencyRanking> {
+pub(super) fn agency_rankings(year: &StoredYear, basis: Basis) -> Vec<AgencyRanking> {
     let formula = year.catalogue.content().formula;
     let label = &year.catalogue.row.not_assessable_label;
     let rows = year
@@ -225,14 +225,19 @@ fn ranking_query<T>(
 ) -> ApiResult<(Basis, T, ListControls<ById>)> {
     policy::authorize(&actor.caller, Action::ReadIndexAssessments)?;
     let mut query = QueryPairs::parse(req.query_string())?;
-    let basis = query
-        .take_list("basis", Basis::parse, Basis::allowed)
-        .and_then(|list| list.first().copied())
-        .unwrap_or(Basis::SelfAssessed);
+    let basis = take_basis(&mut query);
     let filters = filters(&mut query);
     let controls = take_sub_collection_controls(&mut query);
     query.finish()?;
     Ok((basis, filters, controls))
+}
+
+/// The `basis` parameter: `self` unless given.
+pub(super) fn take_basis(query: &mut QueryPairs) -> Basis {
+    query
+        .take_list("basis", Basis::parse, Basis::allowed)
+        .and_then(|list| list.first().copied())
+        .unwrap_or(Basis::SelfAssessed)
 }
 
 /// Rank the year's agencies

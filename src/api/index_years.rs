@@ -14,6 +14,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(get_index_year);
     super::index_rankings::configure(config);
     super::index_workbook::configure(config);
+    super::index_summary::configure(config);
 }
 
 /// The region's figures by one kind of score.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::account::Role;
 use crate::domain::agency::AgencyKind;
-use crate::domain::agreement::{AgreementStatus, AmendmentReason};
+use crate::domain::agreement::{ActingCapacity, AgreementStatus, AmendmentReason};
 use crate::domain::evidence::DocumentKind;
 use crate::domain::index::Aspect;
 use crate::domain::index::catalogue::CatalogueStatus;
@@ -16,6 +16,7 @@ use crate::domain::index::workflow::{AssessmentStatus, Verdict};
 use crate::domain::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use crate::domain::lab_stage::LabStage;
 use crate::domain::labels::Labelled;
+use crate::domain::monitoring::CalculationMethod;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{content_etag, none_match, not_modified};
 
@@ -58,6 +59,8 @@ pub struct Reference {
     pub index_catalogue_statuses: Vec<ReferenceValue>,
     pub index_assessment_statuses: Vec<ReferenceValue>,
     pub index_verdicts: Vec<ReferenceValue>,
+    pub calculation_methods: Vec<ReferenceValue>,
+    pub acting_capacities: Vec<ReferenceValue>,
 }
 
 fn values<T: Labelled>() -> Vec<ReferenceValue> {
@@ -89,6 +92,8 @@ impl Reference {
             index_catalogue_statuses: values::<CatalogueStatus>(),
             index_assessment_statuses: values::<AssessmentStatus>(),
             index_verdicts: values::<Verdict>(),
+            calculation_methods: values::<CalculationMethod>(),
+            acting_capacities: values::<ActingCapacity>(),
         }
     }
 }
@@ -97,7 +102,7 @@ impl Reference {
 ///
 /// Every enum of the API (agency kinds, lab stages, innovation forms, initiator types,
 /// statuses, amendment reasons, roles, document kinds, the index's aspects, catalogue
-/// and assessment statuses and verdicts) with labels in Indonesian (`id`) and English
+/// and assessment statuses and verdicts, quarterly calculation methods, acting officials) with labels in Indonesian (`id`) and English
 /// (`en`). Public, cacheable for an hour, with an `ETag`.
 #[utoipa::path(
     tag = "reference",

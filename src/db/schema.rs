@@ -188,6 +188,9 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        first_party_acting -> Nullable<Text>,
+        second_party_acting -> Nullable<Text>,
+        canonical_version -> Integer,
     }
 }
 
@@ -209,6 +212,11 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        quarterly_method -> Nullable<Text>,
+        q1_target_hundredths -> Nullable<BigInt>,
+        q2_target_hundredths -> Nullable<BigInt>,
+        q3_target_hundredths -> Nullable<BigInt>,
+        q4_target_hundredths -> Nullable<BigInt>,
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::lab_stage::LabStage;
+use super::monitoring::QuarterlyTargets;
 
 /// A draft agreement's writable fields after validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,51 @@ pub struct CommitmentDraft {
     pub unit: Option<String>,
     pub target_stage: Option<LabStage>,
     pub due_on: Option<NaiveDate>,
+    /// Only with a value target: its quarters, checked against `target`.
+    pub quarterly: Option<QuarterlyTargets>,
 }
+
+impl CommitmentDraft {
+    /// The rules of its quarterly targets, at `quarterly_targets...`: a value target with
+    /// its unit to divide into quarters, and the method's rules against it.
+    pub fn quarterly_issues(&self) -> Vec<super::field_issue::FieldIssue> {
+        let Some(quarterly) = &self.quarterly else {
+            return Vec::new();
+        };
+        match (self.target, &self.unit) {
+            (Some(yearly), Some(_)) => quarterly.issues(yearly, "quarterly_targets"),
+            _ => vec![super::field_issue::FieldIssue::new(
+                "quarterly_targets",
+                "value_target_required",
+            )],
+        }
+    }
+}
+
+text_enum! {
+    /// A party signing in an office it holds for the time being: printed before the
+    /// title ("Plt. Kepala Dinas Kesehatan").
+    pub enum ActingCapacity {
+        /// Pelaksana tugas: acting while the office is vacant.
+        Plt => "plt",
+        /// Pelaksana harian: standing in while the holder is away.
+        Plh => "plh",
+    }
+}
+
+impl ActingCapacity {
+    /// "Plt." or "Plh.", as a title is printed.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Plt => "Plt.",
+            Self::Plh => "Plh.",
+        }
+    }
+}
+
+/// The canonical form new signatures cover. 1: the form before quarterly targets and
+/// acting officials (agreements signed then keep it and verify with it); 2: with both.
+pub const CANONICAL_VERSION: i32 = 2;
 
 text_enum! {
     /// `draft` until signed; a signed agreement is frozen until an amendment supersedes it

@@ -4,7 +4,7 @@
 
 use super::account::Role;
 use super::agency::AgencyKind;
-use super::agreement::{AgreementStatus, AmendmentReason};
+use super::agreement::{ActingCapacity, AgreementStatus, AmendmentReason};
 use super::evidence::DocumentKind;
 use super::index::Aspect;
 use super::index::catalogue::CatalogueStatus;
@@ -12,6 +12,7 @@ use super::index::workflow::{AssessmentStatus, Verdict};
 use super::index::year::Basis;
 use super::innovation::{InitiatorType, InnovationForm, InnovationStatus};
 use super::lab_stage::LabStage;
+use super::monitoring::CalculationMethod;
 
 /// `(Indonesian, English)`.
 pub type Label = (&'static str, &'static str);
@@ -166,6 +167,18 @@ labelled!(AssessmentStatus, |status| match status {
 labelled!(Verdict, |verdict| match verdict {
     Verdict::Accepted => ("Diterima", "Accepted"),
     Verdict::Adjusted => ("Disesuaikan", "Adjusted"),
+});
+
+labelled!(CalculationMethod, |method| match method {
+    CalculationMethod::Cumulative => ("Kumulatif", "Cumulative"),
+    CalculationMethod::Latest => ("Nilai terakhir", "Latest value"),
+    CalculationMethod::Increasing => ("Meningkat", "Increasing"),
+    CalculationMethod::Decreasing => ("Menurun", "Decreasing"),
+});
+
+labelled!(ActingCapacity, |acting| match acting {
+    ActingCapacity::Plt => ("Pelaksana Tugas (Plt.)", "Acting official (Plt.)"),
+    ActingCapacity::Plh => ("Pelaksana Harian (Plh.)", "Stand-in official (Plh.)"),
 });
 
 labelled!(Basis, |basis| match basis {

@@ -200,6 +200,23 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         }
         "year_mismatch" => "must be the catalogue's own year (or absent)".into(),
         "inconsistent" => "differs from an earlier row of the same code".into(),
+        "negative" => "must not be negative".into(),
+        "no_quarter_target" => "give a target for one quarter at least".into(),
+        "quarters_not_yearly_sum" => format!(
+            "the quarters of a cumulative target must add up to the yearly target {} (they add up to {})",
+            param("yearly").unwrap_or_default(),
+            param("sum").unwrap_or_default()
+        ),
+        "last_quarter_not_yearly" => format!(
+            "the last quarter's target must be the yearly target {}",
+            param("yearly").unwrap_or_default()
+        ),
+        "target_falls" => "an increasing target must not fall below an earlier quarter's".into(),
+        "target_rises" => "a decreasing target must not rise above an earlier quarter's".into(),
+        "value_target_required" => {
+            "quarterly targets need a target value with its unit".into()
+        }
+        "quarters_count" => "must hold four values, quarters I to IV (null where none)".into(),
         _ => "is invalid".into(),
     }
 }

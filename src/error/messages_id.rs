@@ -136,6 +136,21 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
             "harus bilangan desimal 0 sampai 9999.99 dengan paling banyak dua angka di belakang koma"
                 .into()
         }
+        "negative" => "tidak boleh negatif".into(),
+        "no_quarter_target" => "isi target untuk sedikitnya satu triwulan".into(),
+        "quarters_not_yearly_sum" => format!(
+            "target triwulan kumulatif harus berjumlah target tahunan {} (kini berjumlah {})",
+            param("yearly").unwrap_or_default(),
+            param("sum").unwrap_or_default()
+        ),
+        "last_quarter_not_yearly" => format!(
+            "target triwulan terakhir harus sama dengan target tahunan {}",
+            param("yearly").unwrap_or_default()
+        ),
+        "target_falls" => "target yang meningkat tidak boleh lebih rendah dari triwulan sebelumnya".into(),
+        "target_rises" => "target yang menurun tidak boleh lebih tinggi dari triwulan sebelumnya".into(),
+        "value_target_required" => "target triwulan memerlukan nilai target beserta satuannya".into(),
+        "quarters_count" => "harus berisi empat nilai, triwulan I sampai IV (null bila tidak ada)".into(),
         "weights_not_100" => format!(
             "bobot kedua aspek harus berjumlah 100 (kini berjumlah {})",
             param("total").unwrap_or_default()

@@ -575,3 +575,9 @@ fn oauth_slug(error: &str) -> &'static str {
         _ => "invalid-request",
     }
 }
+
+impl From<crate::domain::field_issue::FieldIssue> for FieldError {
+    fn from(issue: crate::domain::field_issue::FieldIssue) -> Self {
+        Self::with_params(issue.path, issue.code, &issue.params)
+    }
+}

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod download;
 pub mod fallback;
 pub mod head;
+pub mod html;
 pub mod json_body;
 pub mod limits;
 pub mod list_query;

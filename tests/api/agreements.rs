@@ -6,14 +6,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-struct Setup {
-    agency: Value,
-    other: Value,
-    elegan: Value,
-    foreign: Value,
+pub(crate) struct Setup {
+    pub agency: Value,
+    pub other: Value,
+    pub elegan: Value,
+    pub foreign: Value,
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub(crate) async fn setup(app: &TestApp) -> Setup {
     let cohort = app.create_cohort("Lab 2016").await;
     let agency = app
         .create_agency(json!({"code": "BAG-HUKUM", "name": "Bagian Hukum Setda", "kind": "secretariat_section",
@@ -36,7 +36,7 @@ async fn setup(app: &TestApp) -> Setup {
     }
 }
 
-async fn draft(app: &TestApp, s: &Setup, number: &str) -> Value {
+pub(crate) async fn draft(app: &TestApp, s: &Setup, number: &str) -> Value {
     let response = app
         .post_json(
             "/api/v1/performance-agreements",
@@ -48,7 +48,7 @@ async fn draft(app: &TestApp, s: &Setup, number: &str) -> Value {
     response.json()
 }
 
-async fn commit(app: &TestApp, agreement: &Value, body: Value) -> Value {
+pub(crate) async fn commit(app: &TestApp, agreement: &Value, body: Value) -> Value {
     let response = app
         .post_json(
             &format!(
@@ -62,12 +62,12 @@ async fn commit(app: &TestApp, agreement: &Value, body: Value) -> Value {
     response.json()
 }
 
-fn signing() -> Value {
+pub(crate) fn signing() -> Value {
     json!({"signed_on": "2016-10-12", "signed_place": "Pendopo Rumah Dinas Bupati Kebumen",
            "first_party": {"name": "Ir. H. Mohammad Yahya Fuad, SE", "title": "Bupati Kebumen"}})
 }
 
-async fn sign(app: &TestApp, agreement: &Value) -> Value {
+pub(crate) async fn sign(app: &TestApp, agreement: &Value) -> Value {
     let response = app
         .post_json(
             &format!("/api/v1/performance-agreements/{}/sign", agreement["id"]),

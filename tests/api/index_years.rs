@@ -263,3 +263,74 @@ async fn the_assessment_workbook_has_a_sheet_per_aspect_with_evidence_links_and_
         .await
         .problem(401);
 }
+
+#[actix_web::test]
+async fn the_printable_summary_shows_the_year_for_the_bupati_in_indonesian() {
+    let app = spawn_app().await;
+    inovik::seed::demo(&app.state).await.unwrap();
+    let year = chrono::Datelike::year(&app.state.config.today());
+    // An agency whose name would be markup if it were not escaped, with an innovation not
+    // yet assessed (so it is ranked and owes an assessment).
+    let agency = app
+        .create_agency(json!({"code": "UJI-HTML", "name": "Dinas <b>Uji</b> & Co"}))
+        .await;
+    let cohort = app.create_cohort("Angkatan Uji").await;
+    app.create_innovation(&cohort["id"], &agency["id"], json!({"name": "Inovasi Uji"}))
+        .await;
+
+    let response = app
+        .get(&format!(
+            "/api/v1/index-years/{year}/summary?basis=verified"
+        ))
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        response.header("content-type").unwrap(),
+        "text/html; charset=utf-8"
+    );
+    assert!(
+        response
+            .header("content-security-policy")
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    let page = response.text();
+    let has = |part: &str| assert!(page.contains(part), "{part} not in {page}");
+    has(&format!(
+        "<h1>RINGKASAN INDEKS INOVASI DAERAH TAHUN {year}</h1>"
+    ));
+    has("Peringkat menurut: Nilai terverifikasi");
+    has("Katalog ilustratif, bukan katalog resmi Kemendagri");
+    // The figures of the JSON endpoint (worked out in the first test above).
+    has("<tr><td>Indeks Inovasi Daerah</td><td>20.41</td><td>4.11</td></tr>");
+    has("<tr><td>Aspek Pemerintah Daerah</td><td>35.00</td><td>-</td></tr>");
+    has(
+        "<tr><td>Aspek Inovasi Daerah</td><td>15.50 (3 inovasi)</td><td>5.50 (1 inovasi)</td></tr>",
+    );
+    has("<tr><td>Diajukan</td><td>1</td></tr>");
+    // By verified scores only MUTTU 1000 is ranked.
+    has("<tr><td>1</td><td>MUTTU 1000</td><td>");
+    has("</td><td>Terverifikasi</td><td>55.00</td></tr>");
+    assert!(!page.contains("<td>Siperi</td>"), "{page}");
+    // Stored text is escaped wherever it is printed.
+    has("Dinas &lt;b&gt;Uji&lt;/b&gt; &amp; Co");
+    assert!(!page.contains("<b>Uji</b>"), "{page}");
+
+    // By self scores the three innovations being written are ranked too.
+    let by_self = app
+        .get(&format!("/api/v1/index-years/{year}/summary"))
+        .await
+        .text();
+    assert!(by_self.contains("Peringkat menurut: Nilai mandiri"));
+    assert!(by_self.contains("<td>Siperi</td>"), "{by_self}");
+
+    app.get(&format!("/api/v1/index-years/{year}/summary?basis=best"))
+        .await
+        .problem(422);
+    app.get_anonymous(&format!("/api/v1/index-years/{year}/summary"))
+        .await
+        .problem(401);
+    app.get("/api/v1/index-years/2099/summary")
+        .await
+        .problem(404);
+}

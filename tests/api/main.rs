@@ -38,6 +38,7 @@ mod oauth_libraries;
 mod openapi;
 mod operations;
 mod outage;
+mod quarterly_targets;
 mod rate_limits;
 mod reference;
 mod schema;

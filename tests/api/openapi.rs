@@ -265,7 +265,7 @@ fn the_document_reads_as_clients_and_gateways_need() {
 /// Every integer in the document has a format and both bounds, every string a length (or
 /// a set of values) and every array a length: the server's own (OWASP API4). Only what
 /// follows the size of the registry rather than of a request has none: the streamed CSV
-/// and XLSX exports, an agreement's document and canonical form (as many commitments as
+/// and XLSX exports, an agreement's document and canonical form, the index summary (as many commitments as
 /// it has), the statistics per agency or cohort, and the metrics.
 #[test]
 fn every_value_is_bounded_but_what_follows_the_registry() {
@@ -276,6 +276,7 @@ fn every_value_is_bounded_but_what_follows_the_registry() {
         "/responses/200/content/text/csv/",
         "spreadsheetml.sheet/schema",
         "/document/get/responses/200/content/text/html/",
+        "/summary/get/responses/200/content/text/html/",
         "/paths//metrics/",
         "/Verification/properties/canonical_document",
         "/InnovationStats/properties/groups",

@@ -18,8 +18,10 @@ use diesel::prelude::*;
 use super::{audited_update, check_version};
 use crate::db::schema::{agencies, commitments, performance_agreements as agreements};
 use crate::db::{DbConnection, WriteContext};
+use crate::domain::agreement::ActingCapacity;
 use crate::domain::agreement::{AgreementAction, AgreementStatus, Hundredths, LifecycleRefusal};
 use crate::domain::lab_stage::LabStage;
+use crate::domain::monitoring::{CalculationMethod, QuarterlyTargets};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult, FieldError};
 
@@ -55,6 +57,10 @@ pub struct AgreementRow {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub first_party_acting: Option<String>,
+    pub second_party_acting: Option<String>,
+    /// The canonical form its hash covers ([`crate::domain::agreement::CANONICAL_VERSION`]).
+    pub canonical_version: i32,
 }
 
 impl AgreementRow {
@@ -87,6 +93,11 @@ pub struct CommitmentRow {
     pub version: i64,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub quarterly_method: Option<String>,
+    pub q1_target_hundredths: Option<i64>,
+    pub q2_target_hundredths: Option<i64>,
+    pub q3_target_hundredths: Option<i64>,
+    pub q4_target_hundredths: Option<i64>,
 }
 
 pub use crate::domain::agreement::{AgreementDraft, CommitmentDraft};
@@ -115,10 +126,22 @@ type CommitmentValues = (
     diesel::dsl::Eq<commitments::unit, Option<String>>,
     diesel::dsl::Eq<commitments::target_stage, Option<&'static str>>,
     diesel::dsl::Eq<commitments::due_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<commitments::quarterly_method, Option<&'static str>>,
+    diesel::dsl::Eq<commitments::q1_target_hundredths, Option<i64>>,
+    diesel::dsl::Eq<commitments::q2_target_hundredths, Option<i64>>,
+    diesel::dsl::Eq<commitments::q3_target_hundredths, Option<i64>>,
+    diesel::dsl::Eq<commitments::q4_target_hundredths, Option<i64>>,
 );
 
 /// The columns a commitment's draft writes.
 pub(super) fn commitment_values(draft: &CommitmentDraft) -> CommitmentValues {
+    let quarter = |i: usize| {
+        draft
+            .quarterly
+            .as_ref()
+            .and_then(|q| q.targets[i])
+            .map(|t| t.0)
+    };
     (
         commitments::innovation_id.eq(draft.innovation_id),
         commitments::indicator.eq(draft.indicator.clone()),
@@ -126,6 +149,11 @@ pub(super) fn commitment_values(draft: &CommitmentDraft) -> CommitmentValues {
         commitments::unit.eq(draft.unit.clone()),
         commitments::target_stage.eq(draft.target_stage.map(LabStage::as_str)),
         commitments::due_on.eq(draft.due_on),
+        commitments::quarterly_method.eq(draft.quarterly.as_ref().map(|q| q.method.as_str())),
+        commitments::q1_target_hundredths.eq(quarter(0)),
+        commitments::q2_target_hundredths.eq(quarter(1)),
+        commitments::q3_target_hundredths.eq(quarter(2)),
+        commitments::q4_target_hundredths.eq(quarter(3)),
     )
 }
 
@@ -138,7 +166,23 @@ impl CommitmentRow {
             unit: self.unit.clone(),
             target_stage: self.target_stage.as_deref().and_then(LabStage::parse),
             due_on: self.due_on,
+            quarterly: self.quarterly(),
         }
+    }
+
+    /// Its quarterly targets, if it has them.
+    pub fn quarterly(&self) -> Option<QuarterlyTargets> {
+        let method = CalculationMethod::parse(self.quarterly_method.as_deref()?)?;
+        Some(QuarterlyTargets {
+            method,
+            targets: [
+                self.q1_target_hundredths,
+                self.q2_target_hundredths,
+                self.q3_target_hundredths,
+                self.q4_target_hundredths,
+            ]
+            .map(|t| t.map(Hundredths)),
+        })
     }
 }
 
@@ -148,6 +192,8 @@ pub struct Party {
     pub name: String,
     pub nip: Option<String>,
     pub title: String,
+    /// Signing as an acting official (Plt./Plh.).
+    pub acting: Option<ActingCapacity>,
 }
 
 /// What signing records.

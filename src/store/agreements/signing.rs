@@ -5,7 +5,9 @@ use serde_json::{Value, json};
 
 use crate::db::schema::{commitments, performance_agreements as agreements};
 use crate::db::{DbConnection, WriteContext};
-use crate::domain::agreement::{AgreementAction, AgreementStatus, Hundredths};
+use crate::domain::agreement::{
+    ActingCapacity, AgreementAction, AgreementStatus, CANONICAL_VERSION, Hundredths,
+};
 use crate::domain::canonical_json::{canonicalize, sha256_hex};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
@@ -13,22 +15,26 @@ use crate::error::{ApiError, ApiResult};
 use super::*;
 
 /// The canonical document of a signed agreement: what the parties signed and nothing that
-/// changes later (no status, version, timestamps or realizations). See the README.
+/// changes later (no status, version, timestamps or realizations), in the form it was
+/// signed with (`canonical_version`; see the README). Form 2 adds each party's `acting`
+/// capacity and each commitment's `quarterly` targets; form 1 is kept as it was, so an
+/// agreement signed before them still verifies.
 pub fn canonical_document(agreement: &AgreementRow, commitments: &[CommitmentRow]) -> Value {
-    let party = |name: &Option<String>, nip: &Option<String>, title: &Option<String>| json!({"name": name, "nip": nip, "title": title});
+    let form = agreement.canonical_version;
+    let party = |name: &Option<String>,
+                 nip: &Option<String>,
+                 title: &Option<String>,
+                 acting: &Option<String>| {
+        let mut party = json!({"name": name, "nip": nip, "title": title});
+        if form >= 2 {
+            party["acting"] = json!(acting);
+        }
+        party
+    };
     let mut ordered: Vec<&CommitmentRow> = commitments.iter().collect();
     ordered.sort_by_key(|c| c.id);
-    json!({
-        "number": agreement.number,
-        "year": agreement.year,
-        "agency": {"id": agreement.agency_id, "code": agreement.signed_agency_code, "name": agreement.signed_agency_name},
-        "statement": agreement.statement,
-        "signed_on": agreement.signed_on.map(|d| d.to_string()),
-        "signed_place": agreement.signed_place,
-        "first_party": party(&agreement.first_party_name, &agreement.first_party_nip, &agreement.first_party_title),
-        "second_party": party(&agreement.second_party_name, &agreement.second_party_nip, &agreement.second_party_title),
-        "supersedes_id": agreement.supersedes_id,
-        "commitments": ordered.iter().map(|c| json!({
+    let commitment = |c: &CommitmentRow| {
+        let mut commitment = json!({
             "id": c.id,
             "innovation": {"id": c.innovation_id, "name": c.signed_innovation_name},
             "indicator": c.indicator,
@@ -36,7 +42,26 @@ pub fn canonical_document(agreement: &AgreementRow, commitments: &[CommitmentRow
             "unit": c.unit,
             "target_stage": c.target_stage,
             "due_on": c.due_on.map(|d| d.to_string()),
-        })).collect::<Vec<_>>(),
+        });
+        if form >= 2 {
+            commitment["quarterly"] = json!(c.quarterly().map(|q| json!({
+                "method": q.method.as_str(),
+                "targets": q.targets.map(|t| t.map(|t| t.to_string())),
+            })));
+        }
+        commitment
+    };
+    json!({
+        "number": agreement.number,
+        "year": agreement.year,
+        "agency": {"id": agreement.agency_id, "code": agreement.signed_agency_code, "name": agreement.signed_agency_name},
+        "statement": agreement.statement,
+        "signed_on": agreement.signed_on.map(|d| d.to_string()),
+        "signed_place": agreement.signed_place,
+        "first_party": party(&agreement.first_party_name, &agreement.first_party_nip, &agreement.first_party_title, &agreement.first_party_acting),
+        "second_party": party(&agreement.second_party_name, &agreement.second_party_nip, &agreement.second_party_title, &agreement.second_party_acting),
+        "supersedes_id": agreement.supersedes_id,
+        "commitments": ordered.into_iter().map(commitment).collect::<Vec<_>>(),
     })
 }
 
@@ -110,6 +135,7 @@ pub fn sign(
                 title: agency.head_title.clone().ok_or_else(|| {
                     ApiError::invalid_field("second_party", "second_party_required")
                 })?,
+                acting: None,
             },
         };
     for (commitment, innovation_name) in &commitments {
@@ -134,6 +160,9 @@ pub fn sign(
         agreements::second_party_title.eq(&second.title),
         agreements::signed_agency_code.eq(&agency.code),
         agreements::signed_agency_name.eq(&agency.name),
+        agreements::first_party_acting.eq(signing.first_party.acting.map(ActingCapacity::as_str)),
+        agreements::second_party_acting.eq(second.acting.map(ActingCapacity::as_str)),
+        agreements::canonical_version.eq(CANONICAL_VERSION),
         agreements::version.eq(current.version + 1),
         agreements::updated_at.eq(crate::store::now()),
     ))

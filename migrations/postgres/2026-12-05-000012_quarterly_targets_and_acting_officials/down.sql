@@ -1,0 +1,10 @@
+ALTER TABLE performance_agreements
+    DROP COLUMN canonical_version,
+    DROP COLUMN second_party_acting,
+    DROP COLUMN first_party_acting;
+ALTER TABLE commitments
+    DROP COLUMN q4_target_hundredths,
+    DROP COLUMN q3_target_hundredths,
+    DROP COLUMN q2_target_hundredths,
+    DROP COLUMN q1_target_hundredths,
+    DROP COLUMN quarterly_method;
