@@ -59,6 +59,10 @@ pub enum Action {
     RecordRealization {
         agency_id: i64,
     },
+    /// Changing a realization of a quarter the lab has closed (administrators).
+    ChangeClosedQuarter,
+    /// Closing and reopening a quarter's monitoring (administrators).
+    CloseMonitoringQuarter,
     /// Bringing an archived innovation back (administrators).
     RestoreInnovation,
     /// A stage move; backward moves are for administrators.
@@ -179,6 +183,12 @@ pub fn authorize(caller: &Caller, action: Action) -> ApiResult<()> {
                     | Action::ManageDocuments { .. },
                 ) => ": an agency editor works only on its own agency's innovations",
                 (_, Action::PurgeDocument) => ": purging a file is for administrators",
+                (_, Action::ChangeClosedQuarter) => {
+                    ": the lab has closed this quarter; only administrators change it now"
+                }
+                (_, Action::CloseMonitoringQuarter) => {
+                    ": closing and reopening a quarter is for administrators"
+                }
                 (Role::AgencyEditor, Action::WriteIndexAssessment { agency_id: None }) => {
                     ": the region's own assessment is written by administrators"
                 }

@@ -27,6 +27,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(super::agreement_lifecycle::cancel_agreement)
         .service(super::agreement_lifecycle::agreement_document)
         .service(super::agreement_lifecycle::verify_agreement)
+        .configure(super::monitoring::configure)
         .service(super::commitments::list_commitments)
         .service(super::commitments::create_commitment)
         .service(super::commitments::update_commitment)

@@ -36,6 +36,8 @@ pub mod innovations;
 pub(crate) mod listing;
 pub mod me;
 pub mod metrics;
+pub mod monitoring;
+pub mod monitoring_warnings;
 pub mod openapi30;
 mod prelude;
 pub mod problems;
@@ -228,6 +230,7 @@ pub fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scope("/api/v1/index-catalogues").configure(index_catalogues::configure))
         .service(scope("/api/v1/index-assessments").configure(index_assessments::configure))
         .service(scope("/api/v1/index-years").configure(index_years::configure))
+        .service(scope("/api/v1/monitoring-quarters").configure(monitoring::configure_quarters))
         .service(scope("/api/v1/stats").configure(stats::configure))
         .service(scope("/api/v1/users").configure(users::configure))
         .service(scope("/api/v1/api-clients").configure(api_clients::configure))

@@ -15,7 +15,8 @@ use crate::store::innovations::{self as store, GroupBy};
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(innovation_stats)
-        .service(super::agreements::agreement_stats);
+        .service(super::agreements::agreement_stats)
+        .configure(super::monitoring_warnings::configure);
 }
 
 /// What to count innovations by.

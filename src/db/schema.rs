@@ -371,6 +371,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    quarterly_realizations (id) {
+        id -> BigInt,
+        commitment_id -> BigInt,
+        quarter -> SmallInt,
+        value_hundredths -> BigInt,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quarterly_realization_documents (realization_id, document_id) {
+        realization_id -> BigInt,
+        document_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    monitoring_quarters (id) {
+        id -> BigInt,
+        year -> BigInt,
+        quarter -> SmallInt,
+        closed -> Bool,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(index_grades -> index_catalogues (catalogue_id));
 diesel::joinable!(index_variables -> index_catalogues (catalogue_id));
@@ -382,6 +412,9 @@ diesel::joinable!(index_answers -> index_assessments (assessment_id));
 diesel::joinable!(index_answers -> index_indicators (indicator_id));
 diesel::joinable!(index_answer_documents -> index_answers (answer_id));
 diesel::joinable!(index_answer_documents -> documents (document_id));
+diesel::joinable!(quarterly_realizations -> commitments (commitment_id));
+diesel::joinable!(quarterly_realization_documents -> quarterly_realizations (realization_id));
+diesel::joinable!(quarterly_realization_documents -> documents (document_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
@@ -401,4 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     index_variables,
     index_indicators,
     index_options,
+    quarterly_realizations,
+    quarterly_realization_documents,
+    monitoring_quarters,
 );

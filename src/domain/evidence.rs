@@ -2,6 +2,8 @@
 //! by their content, never by their name or the client's `Content-Type`), and what a
 //! client's file name may keep.
 
+use super::field_issue::FieldIssue;
+
 text_enum! {
     /// What a document is evidence of.
     pub enum DocumentKind {
@@ -192,4 +194,45 @@ mod tests {
             Some(FILE_NAME_MAX)
         );
     }
+}
+
+/// A document cited as evidence (by an index answer, a quarter's realization), as the
+/// rules need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CitedDocument {
+    pub kind: DocumentKind,
+    /// The innovation the document is evidence for.
+    pub innovation_id: i64,
+    pub archived: bool,
+}
+
+/// What keeps `documents` (in the order given at `document_ids.N`; `None`: no such
+/// document) from being cited: another innovation's (unless `innovation_id` is `None`,
+/// which may cite any), archived, or of a kind not in `accepted` (empty: any kind).
+pub fn citation_issues(
+    documents: &[Option<CitedDocument>],
+    innovation_id: Option<i64>,
+    accepted: &[DocumentKind],
+) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        let path = format!("document_ids.{index}");
+        let Some(document) = document else {
+            issues.push(FieldIssue::new(path, "unknown_document"));
+            continue;
+        };
+        if innovation_id.is_some_and(|id| id != document.innovation_id) {
+            issues.push(FieldIssue::new(path, "document_of_another_innovation"));
+        } else if document.archived {
+            issues.push(FieldIssue::new(path, "document_archived"));
+        } else if !accepted.is_empty() && !accepted.contains(&document.kind) {
+            let names: Vec<&str> = accepted.iter().map(|k| k.as_str()).collect();
+            issues.push(
+                FieldIssue::new(path, "evidence_kind_not_accepted")
+                    .with("kind", document.kind)
+                    .with("accepted", names.join(", ")),
+            );
+        }
+    }
+    issues
 }

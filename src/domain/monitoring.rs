@@ -75,6 +75,14 @@ impl Quarter {
         NaiveDate::from_ymd_opt(year, u32::from(self.0 - 1) * 3 + 1, 1)
     }
 
+    /// The last day of this quarter of `year`.
+    pub fn ends_on(self, year: i32) -> Option<NaiveDate> {
+        match Quarter::new(i64::from(self.0) + 1) {
+            Some(next) => next.starts_on(year)?.pred_opt(),
+            None => NaiveDate::from_ymd_opt(year, 12, 31),
+        }
+    }
+
     /// Whether this quarter of `year` has started by `today` (a realization of a quarter
     /// not yet begun is refused).
     pub fn has_started(self, year: i32, today: NaiveDate) -> bool {
@@ -287,6 +295,28 @@ impl Monitored {
             percent: Some(percent(realized, self.yearly_target, lower)),
             status,
         }
+    }
+}
+
+text_enum! {
+    /// Why a commitment is flagged in a quarter's early warnings.
+    pub enum WarningReason {
+        /// Its realization falls short of the quarter's target.
+        Behind => "behind",
+        /// The quarter is over (or closed by the lab) and nothing was realized.
+        Missing => "missing",
+    }
+}
+
+impl Monitored {
+    /// Whether `quarter` warns: behind its target, or without a realization once the
+    /// quarter is `over`. A quarter without a target never warns.
+    pub fn warning(&self, quarter: Quarter, over: bool) -> Option<WarningReason> {
+        self.quarterly.targets[quarter.index()]?;
+        if self.realizations[quarter.index()].is_none() {
+            return over.then_some(WarningReason::Missing);
+        }
+        (self.quarter(quarter).status == AchievementStatus::Behind).then_some(WarningReason::Behind)
     }
 }
 
@@ -527,6 +557,26 @@ mod tests {
     }
 
     #[test]
+    fn a_quarter_warns_when_behind_or_when_over_without_a_realization() {
+        let commitment = monitored(
+            Cumulative,
+            1000,
+            [Some(250), Some(250), None, Some(500)],
+            [Some(300), Some(100), None, None],
+        );
+        let q = |n| Quarter::new(n).unwrap();
+        assert_eq!(commitment.warning(q(1), true), None);
+        assert_eq!(commitment.warning(q(2), false), Some(WarningReason::Behind));
+        assert_eq!(
+            commitment.warning(q(3), true),
+            None,
+            "no target, no warning"
+        );
+        assert_eq!(commitment.warning(q(4), false), None, "not over yet");
+        assert_eq!(commitment.warning(q(4), true), Some(WarningReason::Missing));
+    }
+
+    #[test]
     fn quarters_start_on_the_first_of_january_april_july_and_october() {
         let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
         assert_eq!(Quarter::of(date(3, 31)), Quarter::new(1).unwrap());
@@ -537,5 +587,7 @@ mod tests {
         assert!(!Quarter::new(3).unwrap().has_started(2026, date(6, 30)));
         assert!(Quarter::new(4).unwrap().has_started(2025, date(1, 1)));
         assert_eq!((Quarter::new(0), Quarter::new(5)), (None, None));
+        assert_eq!(Quarter::new(1).unwrap().ends_on(2026), Some(date(3, 31)));
+        assert_eq!(Quarter::new(4).unwrap().ends_on(2026), Some(date(12, 31)));
     }
 }

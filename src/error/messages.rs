@@ -216,6 +216,10 @@ pub fn message(code: &str, params: &[(&str, String)]) -> String {
         "value_target_required" => {
             "quarterly targets need a target value with its unit".into()
         }
+        "quarter_not_started" => format!(
+            "this quarter has not started yet (it starts on {})",
+            param("starts_on").unwrap_or_default()
+        ),
         "quarters_count" => "must hold four values, quarters I to IV (null where none)".into(),
         _ => "is invalid".into(),
     }

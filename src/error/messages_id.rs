@@ -150,6 +150,10 @@ pub fn message(code: &str, params: &[(&str, String)]) -> Option<String> {
         "target_falls" => "target yang meningkat tidak boleh lebih rendah dari triwulan sebelumnya".into(),
         "target_rises" => "target yang menurun tidak boleh lebih tinggi dari triwulan sebelumnya".into(),
         "value_target_required" => "target triwulan memerlukan nilai target beserta satuannya".into(),
+        "quarter_not_started" => format!(
+            "triwulan ini belum dimulai (dimulai {})",
+            param("starts_on").unwrap_or_default()
+        ),
         "quarters_count" => "harus berisi empat nilai, triwulan I sampai IV (null bila tidak ada)".into(),
         "weights_not_100" => format!(
             "bobot kedua aspek harus berjumlah 100 (kini berjumlah {})",

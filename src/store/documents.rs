@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::audited_update;
 use crate::db::schema::documents;
 use crate::db::{DbConnection, MultiBackend, WriteContext};
+use crate::domain::evidence::{CitedDocument, DocumentKind};
 use crate::domain::paging::{ById, ListControls};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
@@ -424,4 +425,28 @@ pub fn stage_transition_of(conn: &mut DbConnection, innovation_id: i64, id: i64)
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// The documents `ids` as the citation rules read them (`None`: no such document).
+pub fn cited(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<Option<CitedDocument>>> {
+    let found: Vec<(i64, String, i64, Option<chrono::NaiveDateTime>)> = documents::table
+        .filter(documents::id.eq_any(ids))
+        .select((
+            documents::id,
+            documents::kind,
+            documents::innovation_id,
+            documents::archived_at,
+        ))
+        .load(conn)?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let (_, kind, innovation_id, archived_at) = found.iter().find(|row| row.0 == *id)?;
+            Some(CitedDocument {
+                kind: DocumentKind::parse(kind)?,
+                innovation_id: *innovation_id,
+                archived: archived_at.is_some(),
+            })
+        })
+        .collect())
 }

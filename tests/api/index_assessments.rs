@@ -56,7 +56,7 @@ async fn innovation(app: &TestApp, name: &str) -> (Value, i64) {
 }
 
 /// Uploads a document of `kind` to the innovation (as the administrator); its id.
-async fn document(app: &TestApp, innovation: &Value, kind: &str) -> i64 {
+pub(crate) async fn document(app: &TestApp, innovation: &Value, kind: &str) -> i64 {
     let content = pdf(&format!("{kind} {}", innovation["id"]));
     let parts = [
         Part::Text("kind", kind),

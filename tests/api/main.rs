@@ -33,6 +33,7 @@ mod layers;
 mod matrix;
 mod metrics;
 mod migrations;
+mod monitoring;
 mod names;
 mod oauth_libraries;
 mod openapi;

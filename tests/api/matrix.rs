@@ -320,6 +320,13 @@ fn cells() -> Vec<Cell> {
             expect: admin_only(201),
         },
         Cell {
+            name: "close a monitoring quarter",
+            method: Method::POST,
+            path: "/api/v1/monitoring-quarters/2031/1/close",
+            body: Some(json!({})),
+            expect: admin_only(200),
+        },
+        Cell {
             name: "get me",
             method: Method::GET,
             path: "/api/v1/me",

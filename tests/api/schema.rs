@@ -67,6 +67,7 @@ fn compatible(diesel_type: &str, database_type: &str) -> bool {
     let allowed: &[&str] = match diesel_type {
         "BigInt" => &["bigint", "integer"],
         "Integer" => &["integer"],
+        "SmallInt" => &["smallint"],
         "Text" => &["text"],
         "Bool" => &["boolean"],
         "Timestamp" => &["timestamp with time zone", "timestamp"],

@@ -5,7 +5,7 @@
 use super::formula::{self, AssessmentScore, IndicatorResult};
 use super::workflow::Verdict;
 use crate::domain::agreement::Hundredths;
-use crate::domain::evidence::DocumentKind;
+use crate::domain::evidence::{CitedDocument, DocumentKind, citation_issues};
 use crate::domain::field_issue::FieldIssue;
 
 /// What an answer to one indicator may choose and cite.
@@ -15,15 +15,6 @@ pub struct IndicatorTerms<'a> {
     pub option_ids: &'a [i64],
     /// The document kinds that count as its evidence (empty: any).
     pub evidence_kinds: &'a [DocumentKind],
-}
-
-/// A document an answer cites, as the rules need it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CitedDocument {
-    pub kind: DocumentKind,
-    /// The innovation the document is evidence for.
-    pub innovation_id: i64,
-    pub archived: bool,
 }
 
 /// What is wrong with an answer: an option of another indicator, or a document that cannot
@@ -40,26 +31,11 @@ pub fn answer_issues(
     if !terms.option_ids.contains(&option_id) {
         issues.push(FieldIssue::new("option_id", "option_of_another_indicator"));
     }
-    for (index, document) in documents.iter().enumerate() {
-        let path = format!("document_ids.{index}");
-        let Some(document) = document else {
-            issues.push(FieldIssue::new(path, "unknown_document"));
-            continue;
-        };
-        if innovation_id.is_some_and(|id| id != document.innovation_id) {
-            issues.push(FieldIssue::new(path, "document_of_another_innovation"));
-        } else if document.archived {
-            issues.push(FieldIssue::new(path, "document_archived"));
-        } else if !terms.evidence_kinds.is_empty() && !terms.evidence_kinds.contains(&document.kind)
-        {
-            let accepted: Vec<&str> = terms.evidence_kinds.iter().map(|k| k.as_str()).collect();
-            issues.push(
-                FieldIssue::new(path, "evidence_kind_not_accepted")
-                    .with("kind", document.kind)
-                    .with("accepted", accepted.join(", ")),
-            );
-        }
-    }
+    issues.extend(citation_issues(
+        documents,
+        innovation_id,
+        terms.evidence_kinds,
+    ));
     issues
 }
 

@@ -229,7 +229,10 @@ pub fn record_realization(
         context,
         expected,
         |conn| find_commitment(conn, agreement_id, id),
-        |_, _| Ok(Some(())),
+        |_, current| match current.quarterly() {
+            Some(_) => Err(yearly_realization_refused()),
+            None => Ok(Some(())),
+        },
         |conn, current, ()| {
             Ok(diesel::update(
                 commitments::table

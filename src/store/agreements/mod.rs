@@ -5,12 +5,16 @@
 mod commitment;
 mod fulfilment;
 mod lists;
+mod quarters;
 mod signing;
+mod warnings;
 
 pub use commitment::*;
 pub use fulfilment::*;
 pub use lists::*;
+pub use quarters::*;
 pub use signing::*;
+pub use warnings::*;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;

@@ -3,11 +3,10 @@
 use diesel::prelude::*;
 
 use super::{RowChange, StoredAssessment, finish, for_step};
-use crate::db::schema::{documents, index_answer_documents, index_answers};
+use crate::db::schema::{index_answer_documents, index_answers};
 use crate::db::{DbConnection, WriteContext};
-use crate::domain::evidence::DocumentKind;
 use crate::domain::field_issue::FieldIssue;
-use crate::domain::index::assessment::{self as rules, CitedDocument, IndicatorTerms};
+use crate::domain::index::assessment::{self as rules, IndicatorTerms};
 use crate::domain::index::workflow::{AssessmentStep, Verdict};
 use crate::domain::version::ExpectedVersion;
 use crate::error::{ApiError, ApiResult};
@@ -86,30 +85,6 @@ fn option_ids(indicator: &StoredIndicator) -> Vec<i64> {
     indicator.options.iter().map(|o| o.id).collect()
 }
 
-/// The documents `ids` as the answer rules read them (`None`: no such document).
-fn cited_documents(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<Vec<Option<CitedDocument>>> {
-    let found: Vec<(i64, String, i64, Option<chrono::NaiveDateTime>)> = documents::table
-        .filter(documents::id.eq_any(ids))
-        .select((
-            documents::id,
-            documents::kind,
-            documents::innovation_id,
-            documents::archived_at,
-        ))
-        .load(conn)?;
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let (_, kind, innovation_id, archived_at) = found.iter().find(|row| row.0 == *id)?;
-            Some(CitedDocument {
-                kind: DocumentKind::parse(kind)?,
-                innovation_id: *innovation_id,
-                archived: archived_at.is_some(),
-            })
-        })
-        .collect())
-}
-
 /// Writes the answer to `indicator_id` whole (its option, note and evidence) while the
 /// assessment is editable. A changed answer loses the reviewer's verdict on it; an
 /// unchanged one is answered as it is, without a new version.
@@ -128,7 +103,7 @@ fn answer(
         option_ids: &options,
         evidence_kinds: &kinds,
     };
-    let cited = cited_documents(conn, &input.document_ids)?;
+    let cited = crate::store::documents::cited(conn, &input.document_ids)?;
     let innovation_id = current.innovation.as_ref().map(|i| i.id);
     let issues = rules::answer_issues(terms, input.option_id, &cited, innovation_id);
     if !issues.is_empty() {
