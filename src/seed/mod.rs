@@ -1,9 +1,11 @@
 //! `inovik seed --demo`: the Kebumen story as data, so a frontend team has something real
 //! to build against: the agencies, the 2016 cohort with LAN RI, and 182 innovations
-//! (MUTTU 1000, Siperi, ELEGAN and others) at varied stages, with their moves recorded.
+//! (MUTTU 1000, Siperi, ELEGAN and others) at varied stages, with their moves recorded;
+//! evidence, the year's index assessments, and this year's agreements monitored by quarter.
 //! Idempotent: what exists is left as it is.
 
 mod agencies;
+mod agreements;
 mod assessments;
 mod documents;
 mod index_catalogue;
@@ -50,6 +52,13 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
             assessments::seed(conn, context, index_year)
         })
         .await?;
+    // After the documents too: a quarter's realization may cite them.
+    let (agreements_created, agreements_present) = state
+        .db
+        .write(context.clone(), move |conn, context| {
+            agreements::seed(conn, context, today)
+        })
+        .await?;
     Ok(format!(
         "demo data: {agencies_created} agencies created, {agencies_present} already present\n\
          demo data: {created} innovations created, {present} already present\n\
@@ -57,6 +66,8 @@ pub async fn demo(state: &AppState) -> Result<String, ApiError> {
          demo data: the illustrative {index_year} index catalogue {catalogue}\n\
          demo data: {assessments_created} {index_year} index assessments created, \
          {assessments_present} already present\n\
+         demo data: {agreements_created} {index_year} performance agreements monitored by \
+         quarter created, {agreements_present} already present\n\
          demo cohort id: {cohort_id}"
     ))
 }

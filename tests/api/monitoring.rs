@@ -506,3 +506,66 @@ async fn early_warnings_flag_commitments_behind_or_missing_once_the_quarter_is_o
         .await
         .problem(422);
 }
+
+#[actix_web::test]
+async fn the_demo_monitors_this_years_agreements_by_quarter() {
+    let app = spawn_app().await;
+    inovik::seed::demo(&app.state).await.unwrap();
+    let report = inovik::seed::demo(&app.state).await.unwrap();
+    let year = this_year(&app);
+    assert!(
+        report.contains(&format!(
+            "0 {year} performance agreements monitored by quarter created, 2 already present"
+        )),
+        "{report}"
+    );
+    let listed = app
+        .get(&format!("/api/v1/performance-agreements?year={year}"))
+        .await
+        .json();
+    let siperi = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["number"] == format!("060/002/PK-INOV/{year}"))
+        .unwrap_or_else(|| panic!("{listed}"))
+        .clone();
+    assert_eq!(siperi["status"], "signed");
+    assert_eq!(siperi["second_party"]["acting"], "plt");
+    let verification = app
+        .get(&format!(
+            "/api/v1/performance-agreements/{}/verification",
+            siperi["id"]
+        ))
+        .await
+        .json();
+    assert_eq!(
+        (&verification["matches"], &verification["canonical_version"]),
+        (&json!(true), &json!(2))
+    );
+    let commitments = app
+        .get(&format!(
+            "/api/v1/performance-agreements/{}/commitments",
+            siperi["id"]
+        ))
+        .await
+        .json();
+    let view = app
+        .get(&quarters_path(&siperi, &commitments["items"][0]))
+        .await
+        .json();
+    // Eight working days against a target of seven, lower being better: behind.
+    assert_eq!(
+        statuses(&view)[0],
+        (json!("85.71"), json!("behind")),
+        "{view}"
+    );
+    assert_eq!(
+        warnings(&app, &format!("year={year}&quarter=1")).await,
+        [(
+            "Rata-rata waktu penerbitan izin".to_owned(),
+            "behind".to_owned(),
+            json!("85.71")
+        )]
+    );
+}
