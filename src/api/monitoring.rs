@@ -202,12 +202,8 @@ pub async fn get_commitment_quarters(
         .db
         .read(move |conn| store::quarters_of(conn, &agreement, commitment_id))
         .await?;
-    if stored.commitment.quarterly().is_none() || stored.commitment.target_hundredths.is_none() {
-        return Err(ApiError::Conflict {
-            slug: "no-quarterly-targets",
-            detail: "this commitment has no quarterly targets".into(),
-            errors: Vec::new(),
-        });
+    if stored.monitored().is_none() {
+        return Err(store::no_quarterly_targets());
     }
     Ok(CommitmentQuartersView::new(agreement_id, &stored)?.response())
 }
@@ -244,13 +240,8 @@ pub async fn record_quarter_realization(
 ) -> ApiResult<HttpResponse> {
     policy::require_account(&actor.caller)?;
     let (agreement_id, commitment_id, quarter) = path.into_inner();
-    let quarter = Quarter::new(quarter).ok_or_else(|| {
-        ApiError::Validation(vec![FieldError::with_params(
-            "quarter",
-            "range",
-            &[("min", "1".into()), ("max", "4".into())],
-        )])
-    })?;
+    let quarter =
+        Quarter::new(quarter).ok_or_else(|| ApiError::Validation(vec![quarter_out_of_range()]))?;
     request.validate()?;
     let value = Hundredths::parse(&request.value).unwrap_or(Hundredths(-1));
     if let Some(issue) = crate::domain::monitoring::realization_issue(value, "value") {
@@ -286,6 +277,15 @@ pub async fn record_quarter_realization(
         })
         .await?;
     Ok(CommitmentQuartersView::new(agreement_id, &stored)?.response())
+}
+
+/// 422 at `quarter`: quarters are 1 to 4.
+fn quarter_out_of_range() -> FieldError {
+    FieldError::with_params(
+        "quarter",
+        "range",
+        &[("min", "1".into()), ("max", "4".into())],
+    )
 }
 
 /// A quarter of the region's monitoring.
@@ -334,11 +334,7 @@ async fn set_closed(
     }
     let quarter_value = Quarter::new(quarter);
     if quarter_value.is_none() {
-        errors.push(FieldError::with_params(
-            "quarter",
-            "range",
-            &[("min", "1".into()), ("max", "4".into())],
-        ));
+        errors.push(quarter_out_of_range());
     }
     let Some(quarter) = quarter_value.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));

@@ -132,7 +132,8 @@ pub fn quarters_of(
     })
 }
 
-fn no_quarterly_targets() -> ApiError {
+/// 409 for the quarters of a commitment that has no quarterly targets.
+pub fn no_quarterly_targets() -> ApiError {
     ApiError::Conflict {
         slug: "no-quarterly-targets",
         detail: "this commitment has no quarterly targets: record its yearly realization \
